@@ -1,0 +1,65 @@
+# Bekitu: `make run` serves the portal with demo data, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PGDEV := .pgdata
+PGTEST := .pgtest
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SYS_PACKAGES := postgresql-15 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core gettext
+
+.PHONY: install sysdeps run test lint messages bench clean
+
+sysdeps:
+	@missing=""; for p in $(SYS_PACKAGES) $(EXTRA_SYS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing system packages:$$missing (install them with apt-get)" >&2; exit 1; fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+install: sysdeps $(VENV)/.installed
+
+# Start the project-local cluster unless DATABASE_URL is given; stop it when the server stops.
+run: install
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ]; then \
+	  export DATABASE_URL=$$(config/pgcluster.sh start $(PGDEV)); \
+	  trap 'config/pgcluster.sh stop $(PGDEV); kill 0 2>/dev/null' EXIT INT TERM; \
+	fi; \
+	export DEBUG=$${DEBUG:-1}; \
+	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py load_reference_data; \
+	$(PY) manage.py demo_data; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# A throwaway cluster of its own, removed afterwards.
+test: install
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ]; then \
+	  config/pgcluster.sh stop $(PGTEST); rm -rf $(PGTEST); \
+	  export DATABASE_URL=$$(PG_FSYNC=off config/pgcluster.sh start $(PGTEST)); \
+	  trap 'config/pgcluster.sh stop $(PGTEST); rm -rf $(PGTEST)' EXIT; \
+	fi; \
+	SECRET_KEY=$${SECRET_KEY:-test-only-key} $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+messages: install
+	$(PY) manage.py makemessages -l ru -l kk --no-location --ignore=.venv --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	config/pgcluster.sh stop $(PGDEV) || true
+	config/pgcluster.sh stop $(PGTEST) || true
+	rm -rf $(PGTEST)

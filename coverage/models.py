@@ -1,0 +1,1 @@
+"""Coverage packages, their items, eligibility rules, limits and service usage."""

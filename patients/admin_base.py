@@ -1,0 +1,31 @@
+"""Admin base: every change in the admin says why, and its history shows who and why."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class ReasonAdminForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Reason for the change"), max_length=300, help_text=_("Written into the history.")
+    )
+
+
+class AuditedAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    """History with user and reason on every admin save; import/export with dry-run preview."""
+
+    form = ReasonAdminForm
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason", "")
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        obj._change_reason = _("Deleted in the admin")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # One by one, so that every deletion writes its history row.
+        for obj in queryset:
+            self.delete_model(request, obj)

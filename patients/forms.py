@@ -1,0 +1,198 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .iin import parse_iin
+from .models import (
+    ContingentFlag,
+    FamilyLink,
+    IdentityDocument,
+    InsuranceContract,
+    InsuredStatusPeriod,
+    LegalRepresentative,
+    Person,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReasonField(forms.CharField):
+    """Every change says why; the reason goes into the history row."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Reason for the change"))
+        kwargs.setdefault("max_length", 300)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 60}))
+        super().__init__(**kwargs)
+
+
+class IinField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("IIN"))
+        kwargs.setdefault("max_length", 12)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return "".join((super().to_python(value) or "").split())
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            parse_iin(value)
+
+
+class PersonSearchForm(forms.Form):
+    iin = IinField(required=False)
+    name = forms.CharField(label=_("Surname, given name"), required=False, max_length=100)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("iin") and not (data.get("name") or "").strip() and not self.errors:
+            raise ValidationError(_("Enter an IIN or a name."))
+        return data
+
+
+class PersonForm(forms.ModelForm):
+    iin = IinField()
+    reason = ReasonField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "iin",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "birth_date",
+            "sex",
+            "citizenship",
+            "category",
+            "migrant_purpose",
+            "residence_atu",
+            "residence_address",
+            "residence_kind",
+            "date_of_death",
+        ]
+        widgets = {"birth_date": DATE_INPUT, "date_of_death": DATE_INPUT}
+        help_texts = {
+            "birth_date": _("Leave empty to take it from the IIN."),
+            "sex": _("Leave empty to take it from the IIN."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["birth_date"].required = False
+        self.fields["sex"].required = False
+        self.fields["residence_atu"].queryset = self.fields["residence_atu"].queryset.order_by("kato")
+
+    def clean(self):
+        data = super().clean()
+        iin = data.get("iin")
+        if iin and "iin" not in self.errors:
+            facts = parse_iin(iin)
+            if not data.get("birth_date") and "birth_date" not in self.errors:
+                data["birth_date"] = facts.birth_date
+            if not data.get("sex"):
+                data["sex"] = facts.sex
+        category = data.get("category")
+        if category and category < 6 and data.get("migrant_purpose"):
+            self.add_error(
+                "migrant_purpose",
+                _("A purpose of stay is recorded only for temporarily staying persons."),
+            )
+        return data
+
+
+class DocumentForm(forms.ModelForm):
+    reason = ReasonField()
+
+    class Meta:
+        model = IdentityDocument
+        fields = ["kind", "number", "issued_by", "issued_on", "valid_until"]
+        widgets = {"issued_on": DATE_INPUT, "valid_until": DATE_INPUT}
+
+
+class PersonByIinField(IinField):
+    """Another person of the register, entered by IIN."""
+
+    def clean(self, value):
+        iin = super().clean(value)
+        try:
+            return Person.objects.get(iin=iin)
+        except Person.DoesNotExist:
+            raise ValidationError(
+                _("No person with this IIN is in the register; register them first.")
+            ) from None
+
+
+class RepresentativeForm(forms.ModelForm):
+    representative = PersonByIinField(label=_("Representative's IIN"))
+    reason = ReasonField()
+
+    class Meta:
+        model = LegalRepresentative
+        fields = ["representative", "relationship", "document", "authority_document"]
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.child = child
+        self.fields["document"].queryset = IdentityDocument.objects.none()
+        self.fields["document"].help_text = _("Chosen from the representative's documents after saving.")
+        if self.data.get("representative"):
+            self.fields["document"].queryset = IdentityDocument.objects.filter(
+                person__iin=self.data.get("representative")
+            )
+
+    def clean(self):
+        data = super().clean()
+        rep, document = data.get("representative"), data.get("document")
+        if rep and rep.pk == self.instance.child_id:
+            self.add_error("representative", _("A person cannot represent themselves."))
+        if rep and document and document.person_id != rep.pk:
+            self.add_error("document", _("This document belongs to someone else."))
+        return data
+
+
+class FamilyLinkForm(forms.ModelForm):
+    relative = PersonByIinField(label=_("Relative's IIN"))
+    reason = ReasonField()
+
+    class Meta:
+        model = FamilyLink
+        fields = ["relative", "relation"]
+
+
+class ContingentForm(forms.ModelForm):
+    reason = ReasonField()
+
+    class Meta:
+        model = ContingentFlag
+        fields = ["kind", "document", "valid_from", "valid_to"]
+        widgets = {"valid_from": DATE_INPUT, "valid_to": DATE_INPUT}
+
+
+class InsuredStatusForm(forms.ModelForm):
+    reason = ReasonField()
+
+    class Meta:
+        model = InsuredStatusPeriod
+        fields = ["valid_from", "valid_to", "source"]
+        widgets = {"valid_from": DATE_INPUT, "valid_to": DATE_INPUT}
+
+
+class ContractForm(forms.ModelForm):
+    reason = ReasonField()
+
+    class Meta:
+        model = InsuranceContract
+        fields = [
+            "kind",
+            "insurer",
+            "number",
+            "holder_employer",
+            "valid_from",
+            "valid_to",
+            "organization",
+            "programme",
+        ]
+        widgets = {"valid_from": DATE_INPUT, "valid_to": DATE_INPUT}

@@ -1,0 +1,84 @@
+"""The Kazakh individual identification number (IIN / ЖСН / ИИН).
+
+Government decree No. 565 of 11.06.2003: digits 1-6 are the birth date YYMMDD; digit 7 gives
+the century and sex (1/2 = 1800s, 3/4 = 1900s, 5/6 = 2000s; odd male, even female); digits 8-11
+are a serial number; digit 12 is a check digit computed with weights 1..11 mod 11, and when that
+gives 10, with weights 3,4,5,6,7,8,9,10,11,1,2 mod 11; a second 10 means the number is never
+issued. python-stdnum has no module for it, so it lives here, once.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+FIRST_PASS_WEIGHTS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+SECOND_PASS_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+CENTURY_BY_DIGIT = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
+
+MALE = "M"
+FEMALE = "F"
+
+
+@dataclass(frozen=True)
+class IinFacts:
+    birth_date: datetime.date
+    sex: str
+
+
+def check_digit(first_eleven: str) -> int | None:
+    """The check digit for 11 digits, or None when both passes give 10 (never issued)."""
+    digits = [int(c) for c in first_eleven]
+    for weights in (FIRST_PASS_WEIGHTS, SECOND_PASS_WEIGHTS):
+        value = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
+        if value != 10:
+            return value
+    return None
+
+
+def parse_iin(value: str) -> IinFacts:
+    """Validate an IIN and return what it encodes; raise ValidationError saying what is wrong."""
+    if not isinstance(value, str) or len(value) != 12 or not value.isascii() or not value.isdigit():
+        raise ValidationError(_("An IIN is exactly 12 digits."), code="iin_format")
+    expected = check_digit(value[:11])
+    if expected is None:
+        raise ValidationError(
+            _("This IIN cannot exist: its check digit cannot be computed."), code="iin_unissuable"
+        )
+    if expected != int(value[11]):
+        raise ValidationError(_("The IIN check digit is wrong."), code="iin_check_digit")
+    century_digit = int(value[6])
+    if century_digit not in CENTURY_BY_DIGIT:
+        raise ValidationError(
+            _("The 7th digit of an IIN must be 1 to 6 (century and sex)."), code="iin_century"
+        )
+    year = CENTURY_BY_DIGIT[century_digit] + int(value[0:2])
+    try:
+        birth_date = datetime.date(year, int(value[2:4]), int(value[4:6]))
+    except ValueError:
+        raise ValidationError(
+            _("The first six digits of the IIN are not a valid birth date."), code="iin_birth_date"
+        ) from None
+    return IinFacts(birth_date=birth_date, sex=MALE if century_digit % 2 else FEMALE)
+
+
+def validate_iin(value: str) -> None:
+    parse_iin(value)
+
+
+def is_valid_iin(value: str) -> bool:
+    try:
+        parse_iin(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def make_iin(birth_date: datetime.date, sex: str, serial: int) -> str | None:
+    """Build a valid IIN (for demo data and tests); None when that serial is never issued."""
+    century = birth_date.year // 100 * 100
+    digit7 = {1800: 1, 1900: 3, 2000: 5}[century] + (0 if sex == MALE else 1)
+    first = f"{birth_date:%y%m%d}{digit7}{serial:04d}"
+    check = check_digit(first)
+    return None if check is None else f"{first}{check}"

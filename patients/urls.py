@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "patients"
+urlpatterns = [
+    path("", views.person_search, name="search"),
+    path("new/", views.person_create, name="person_create"),
+    path("<int:pk>/", views.person_detail, name="person_detail"),
+    path("<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("<int:pk>/history/", views.person_history, name="person_history"),
+    path("<int:pk>/add/<slug:kind>/", views.dependent_create, name="dependent_create"),
+]

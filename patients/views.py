@@ -1,0 +1,161 @@
+"""Registrar pages of the person register. Personal data travels in POST bodies, never in URLs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import forms, services
+from .filters import PersonFilter
+from .models import Person
+from .selectors import SEARCH_LIMIT
+
+
+@permission_required("patients.view_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_search(request):
+    """Search is a POST so that IINs and names stay out of URLs and access logs."""
+    results, truncated = None, False
+    person_filter = PersonFilter(
+        request.POST if request.method == "POST" else None,
+        queryset=Person.objects.select_related("residence_atu"),
+    )
+    if request.method == "POST" and person_filter.is_valid():
+        rows = list(person_filter.qs[: SEARCH_LIMIT + 1])
+        truncated = len(rows) > SEARCH_LIMIT
+        results = rows[:SEARCH_LIMIT]
+    return render(
+        request,
+        "patients/search.html",
+        {
+            "filter": person_filter,
+            "form": person_filter.form,
+            "results": results,
+            "truncated": truncated,
+        },
+    )
+
+
+def _person_or_404(pk) -> Person:
+    return get_object_or_404(Person.objects.select_related("residence_atu"), pk=pk)
+
+
+@permission_required("patients.view_person", raise_exception=True)
+def person_detail(request, pk):
+    person = _person_or_404(pk)
+    context = {
+        "person": person,
+        "tab": "card",
+        "documents": person.documents.all(),
+        "representatives": person.representatives.select_related("representative", "document"),
+        "family": person.family_links.select_related("relative"),
+        "contingents": person.contingents.all(),
+        "contracts": person.contracts.select_related("insurer", "organization"),
+        "insured_periods": person.insured_periods.all(),
+    }
+    return render(request, "patients/person_detail.html", context)
+
+
+HISTORY_RELATIONS = [
+    "documents",
+    "representatives",
+    "family_links",
+    "contingents",
+    "contracts",
+    "insured_periods",
+]
+
+
+@permission_required("patients.view_person", raise_exception=True)
+def person_history(request, pk):
+    """Who changed what, when and why: the person and their records."""
+    person = _person_or_404(pk)
+    entries = list(person.history.select_related("history_user"))
+    for relation in HISTORY_RELATIONS:
+        model = getattr(Person, relation).rel.related_model
+        owner = getattr(Person, relation).field.name
+        entries += list(model.history.filter(**{f"{owner}_id": person.pk}).select_related("history_user"))
+    entries.sort(key=lambda e: (e.history_date, e.history_id), reverse=True)
+    rows = []
+    for entry in entries:
+        previous = entry.prev_record if entry.history_type == "~" else None
+        changes = entry.diff_against(previous).changes if previous else []
+        rows.append({"entry": entry, "model": entry.instance._meta.verbose_name, "changes": changes})
+    return render(request, "patients/person_history.html", {"person": person, "tab": "history", "rows": rows})
+
+
+def _save_person(request, form, person=None):
+    data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+    reason = form.cleaned_data["reason"]
+    try:
+        if person is None:
+            return services.person_create(user=request.user, reason=reason, **data)
+        return services.person_update(person=person, user=request.user, reason=reason, **data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+@permission_required("patients.add_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    form = forms.PersonForm(request.POST or None, initial={"reason": _("New person registered")})
+    if request.method == "POST" and form.is_valid():
+        person = _save_person(request, form)
+        if person:
+            messages.success(request, _("The person was registered."))
+            return redirect("patients:person_detail", pk=person.pk)
+    return render(request, "patients/person_form.html", {"form": form})
+
+
+@permission_required("patients.change_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person = _person_or_404(pk)
+    form = forms.PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        if _save_person(request, form, person):
+            messages.success(request, _("The changes were saved."))
+            return redirect("patients:person_detail", pk=person.pk)
+    return render(request, "patients/person_form.html", {"form": form, "person": person})
+
+
+# Records a registrar adds from the person card: form, the field naming the person, permission.
+DEPENDENTS = {
+    "document": (forms.DocumentForm, "person", "patients.add_identitydocument"),
+    "representative": (forms.RepresentativeForm, "child", "patients.add_legalrepresentative"),
+    "family": (forms.FamilyLinkForm, "person", "patients.add_familylink"),
+    "contingent": (forms.ContingentForm, "person", "patients.add_contingentflag"),
+    "insured": (forms.InsuredStatusForm, "person", "patients.add_insuredstatusperiod"),
+    "contract": (forms.ContractForm, "insured", "patients.add_insurancecontract"),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def dependent_create(request, pk, kind):
+    if kind not in DEPENDENTS:
+        raise Http404
+    form_class, owner_field, perm = DEPENDENTS[kind]
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+    person = _person_or_404(pk)
+    kwargs = {"child": person} if kind == "representative" else {}
+    form = form_class(request.POST or None, **kwargs)
+    setattr(form.instance, owner_field, person)
+    if kind == "contract":
+        form.instance.holder_person = person
+    if request.method == "POST" and form.is_valid():
+        instance = form.save(commit=False)
+        if kind == "contract" and instance.holder_employer:
+            instance.holder_person = None
+        try:
+            services.save_with_history(instance, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("patients:person_detail", pk=person.pk)
+    return render(request, "patients/dependent_form.html", {"form": form, "person": person, "kind": kind})

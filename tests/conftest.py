@@ -1,0 +1,53 @@
+"""Shared fixtures: two clinics and a user of every role."""
+
+import pytest
+
+from attachment.access import AUDITOR, CLINIC_HEAD, REGISTRAR, RULES_ADMIN
+
+from .factories import DistrictFactory, OrganizationFactory, staff_user
+
+
+@pytest.fixture
+def clinic1(db):
+    return OrganizationFactory(name_ru="Поликлиника 1")
+
+
+@pytest.fixture
+def clinic2(db):
+    return OrganizationFactory(name_ru="Поликлиника 2")
+
+
+@pytest.fixture
+def district1(clinic1):
+    return DistrictFactory(organization=clinic1, code="01")
+
+
+@pytest.fixture
+def registrar1(clinic1):
+    return staff_user("registrar1", REGISTRAR, clinic1)
+
+
+@pytest.fixture
+def registrar2(clinic2):
+    return staff_user("registrar2", REGISTRAR, clinic2)
+
+
+@pytest.fixture
+def head1(clinic1):
+    return staff_user("head1", CLINIC_HEAD, clinic1)
+
+
+@pytest.fixture
+def rules_admin(db):
+    return staff_user("admin", RULES_ADMIN, None, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def auditor(db):
+    return staff_user("auditor", AUDITOR, None, is_staff=True)
+
+
+@pytest.fixture
+def registrar_client(client, registrar1):
+    client.force_login(registrar1)
+    return client
