@@ -31,9 +31,10 @@ install: sysdeps $(VENV)/.installed
 # Start the project-local cluster unless DATABASE_URL is given; stop it when the server stops.
 run: install
 	@set -e; \
+	trap 'exit 130' INT TERM; \
 	if [ -z "$$DATABASE_URL" ]; then \
 	  export DATABASE_URL=$$(config/pgcluster.sh start $(PGDEV)); \
-	  trap 'config/pgcluster.sh stop $(PGDEV); kill 0 2>/dev/null' EXIT INT TERM; \
+	  trap 'config/pgcluster.sh stop $(PGDEV)' EXIT; \
 	fi; \
 	export DEBUG=$${DEBUG:-1}; \
 	$(PY) manage.py migrate --noinput; \
@@ -50,6 +51,17 @@ test: install
 	  trap 'config/pgcluster.sh stop $(PGTEST); rm -rf $(PGTEST)' EXIT; \
 	fi; \
 	SECRET_KEY=$${SECRET_KEY:-test-only-key} $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Benchmarks on a throwaway cluster of their own; print figures and ratios.
+PGBENCH := .pgbench
+bench: install
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ]; then \
+	  config/pgcluster.sh stop $(PGBENCH); rm -rf $(PGBENCH); \
+	  export DATABASE_URL=$$(PG_FSYNC=off config/pgcluster.sh start $(PGBENCH)); \
+	  trap 'config/pgcluster.sh stop $(PGBENCH); rm -rf $(PGBENCH)' EXIT; \
+	fi; \
+	SECRET_KEY=$${SECRET_KEY:-bench-only-key} $(PY) -m tests.bench $(BENCH)
 
 lint: install
 	$(VENV)/bin/ruff check .
