@@ -1,9 +1,27 @@
-"""Reference data of attachment: the nine grounds of §10 and the staff roles."""
+"""Reference data of attachment: the nine grounds of §10, the ground rules of §3-1/§11, refusal
+reasons, campaign windows, the ATU comparison level, the free-choice limit, the working calendar
+and the staff roles. Idempotent: rows are created when missing and never overwritten."""
 
+import datetime
+
+import holidays
+
+from patients.models import LegalCategory
 from patients.reference_data import create_missing
 
+from . import rules
 from .access import roles_ensure
-from .models import Ground
+from .models import (
+    AtuComparisonLevel,
+    CalendarDay,
+    CampaignWindow,
+    Channel,
+    FreeChoiceLimit,
+    Ground,
+    GroundCondition,
+    GroundRule,
+    RefusalReason,
+)
 
 # Rules ҚР ДСМ-194/2020 §10 as amended by order No. 141 (seed 002).
 GROUNDS = [
@@ -43,9 +61,158 @@ GROUNDS = [
 ]
 
 
+# Rules ҚР ДСМ-194/2020 (order of 13.11.2020) as amended by order No. 141 of 31.07.2023.
+RULES_IN_FORCE_FROM = datetime.date(2020, 11, 13)
+RULES_SOURCE = "ҚР ДСМ-194/2020 §3-1, §8, §9-1, §10, §11 (order 141 of 31.07.2023)"
+PERMANENT = [1, 2, 3, 4, 5]  # §3-1: GFMC and CSHI
+TEMPORARY = [6, 7, 8]  # §3-1: VMI/IMI; GFMC/CSHI grounds only while CSHI-insured
+_CHOICE = [Channel.CLINIC, Channel.EGOV, Channel.IMPORT]
+_BY_ACT = [Channel.ACT, Channel.CLINIC, Channel.IMPORT]
+# (categories, ground, condition, campaign only, residence ATU, channels)
+GROUND_RULES = [
+    (PERMANENT, 1, GroundCondition.NONE, False, True, _CHOICE + [Channel.ACT]),
+    (PERMANENT, 2, GroundCondition.NONE, False, True, _CHOICE),
+    (PERMANENT, 3, GroundCondition.NONE, True, True, _CHOICE),
+    (PERMANENT, 5, GroundCondition.COMMISSION_ATTACHMENT, False, True, _CHOICE),
+    (PERMANENT, 6, GroundCondition.NONE, False, True, _BY_ACT),
+    (PERMANENT, 7, GroundCondition.NONE, False, True, _BY_ACT),
+    (PERMANENT, 8, GroundCondition.NONE, False, True, _BY_ACT),
+    (PERMANENT, 9, GroundCondition.NONE, False, True, _BY_ACT),
+    (TEMPORARY, 1, GroundCondition.CSHI_INSURED, False, True, _CHOICE + [Channel.ACT]),
+    (TEMPORARY, 2, GroundCondition.CSHI_INSURED, False, True, _CHOICE),
+    (TEMPORARY, 3, GroundCondition.CSHI_INSURED, True, True, _CHOICE),
+    # §9-1: the organization named in the contract, any day of the year, for the contract's validity.
+    (TEMPORARY, 4, GroundCondition.CONTRACT, False, False, [Channel.CLINIC, Channel.INSURER, Channel.IMPORT]),
+]
+
+REFUSAL_REASONS = [
+    (rules.PERSON_DEAD, "Адам қайтыс болған", "Лицо умерло"),
+    (
+        rules.MINOR_WITHOUT_REPRESENTATIVE,
+        "Кәмелетке толмағанның заңды өкілі тіркелмеген",
+        "Не зарегистрирован законный представитель несовершеннолетнего",
+    ),
+    (
+        rules.ORGANIZATION_MAY_NOT_ATTACH,
+        "Ұйымның Қормен сатып алу шарты да, интеграцияланған ақпараттық жүйесі де жоқ",
+        "У организации нет ни договора закупа с Фондом, ни интегрированной информационной системы",
+    ),
+    (
+        rules.GROUND_NOT_ALLOWED,
+        "Бұл негіз адамның санатына қолданылмайды",
+        "Основание не применяется к категории лица",
+    ),
+    (
+        rules.CHANNEL_NOT_ALLOWED,
+        "Бұл негіз бойынша өтініш осы тәсілмен берілмейді",
+        "Заявление по этому основанию не подается этим способом",
+    ),
+    (rules.NOT_INSURED, "Адам МӘМС жүйесінде сақтандырылмаған", "Лицо не застраховано в системе ОСМС"),
+    (
+        rules.NO_CONTRACT,
+        "Осы ұйымды көрсететін жарамды ЕМС/ЖМС шарты жоқ",
+        "Нет действующего договора ДМС/ВМС с указанием этой организации",
+    ),
+    (
+        rules.NOT_ATTACHED_BY_COMMISSION,
+        "Адам өңірлік комиссияның шешімімен бекітілмеген",
+        "Лицо не прикреплено решением региональной комиссии",
+    ),
+    (rules.CAMPAIGN_CLOSED, "Бекіту науқаны жүріп жатқан жоқ", "Кампания прикрепления не проводится"),
+    (
+        rules.OUTSIDE_ATU,
+        "Ұйым тұрғылықты жердің ӘАБ шегінен тыс",
+        "Организация находится за пределами АТЕ места проживания",
+    ),
+    (
+        rules.FREE_CHOICE_LIMIT,
+        "Ұйымды еркін ауыстыру шегі пайдаланылған",
+        "Лимит свободной смены организации исчерпан",
+    ),
+    (
+        rules.ALREADY_ATTACHED,
+        "Адам осы ұйымға бекітілген",
+        "Лицо уже прикреплено к этой организации",
+    ),
+    (
+        rules.LATER_ATTACHMENT,
+        "Кейінгі күнге бекіту тіркелген",
+        "Уже зарегистрировано прикрепление с более поздней даты",
+    ),
+    (rules.DISTRICT_FULL, "Учаске толық", "Участок заполнен"),
+    (rules.DOCUMENTS_INCOMPLETE, "Құжаттар толық емес", "Документы представлены не полностью"),
+]
+
+# Seed 002 §10.3: 15 September – 15 November; the new clinic serves from 1 January next year.
+CAMPAIGN_YEARS = [2026, 2027]
+CALENDAR_YEARS = [2026, 2027]
+
+
+def _ground_rules(grounds) -> int:
+    created = 0
+    for categories, code, condition, campaign_only, residence_atu, channels in GROUND_RULES:
+        for category in categories:
+            created += create_missing(
+                GroundRule,
+                {
+                    "category": LegalCategory(category),
+                    "ground": grounds[code],
+                    "valid_from": RULES_IN_FORCE_FROM,
+                },
+                {
+                    "condition": condition,
+                    "campaign_only": campaign_only,
+                    "residence_atu": residence_atu,
+                    "channels": list(channels),
+                    "source": RULES_SOURCE,
+                },
+            )[1]
+    return created
+
+
+def _calendar() -> int:
+    created = 0
+    days = holidays.country_holidays("KZ", years=CALENDAR_YEARS, language="ru")
+    for day, name in sorted(days.items()):
+        created += create_missing(CalendarDay, {"date": day}, {"is_working": False, "name": name[:200]})[1]
+    return created
+
+
 def load() -> int:
     created = 0
     for code, kk, ru in GROUNDS:
         created += create_missing(Ground, {"code": code}, {"name_kk": kk, "name_ru": ru})[1]
+    grounds = {g.code: g for g in Ground.objects.all()}
+    created += _ground_rules(grounds)
+    for code, kk, ru in REFUSAL_REASONS:
+        created += create_missing(RefusalReason, {"code": code}, {"name_kk": kk, "name_ru": ru})[1]
+    for year in CAMPAIGN_YEARS:
+        created += create_missing(
+            CampaignWindow,
+            {"year": year, "atu": None},
+            {
+                "starts_on": datetime.date(year, 9, 15),
+                "ends_on": datetime.date(year, 11, 15),
+                "takes_effect_on": datetime.date(year + 1, 1, 1),
+            },
+        )[1]
+    for applies_to, level in (
+        (AtuComparisonLevel.AppliesTo.CITY, AtuComparisonLevel.Level.REGION),
+        (AtuComparisonLevel.AppliesTo.OTHER, AtuComparisonLevel.Level.DISTRICT),
+    ):
+        if not AtuComparisonLevel.objects.filter(applies_to=applies_to).exists():
+            created += create_missing(
+                AtuComparisonLevel,
+                {"applies_to": applies_to},
+                {"level": level, "valid_from": RULES_IN_FORCE_FROM},
+            )[1]
+    # The e-gov service passport: a change of organization once a year.
+    if not FreeChoiceLimit.objects.filter(ground=grounds[2]).exists():
+        created += create_missing(
+            FreeChoiceLimit,
+            {"ground": grounds[2]},
+            {"max_count": 1, "months": 12, "valid_from": RULES_IN_FORCE_FROM},
+        )[1]
+    created += _calendar()
     roles_ensure()
     return created

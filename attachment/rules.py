@@ -1,0 +1,397 @@
+"""The attachment rules (seed 002, rules ҚР ДСМ-194/2020): pure predicates, no queries, no writes.
+
+Every function takes the rule rows and the facts it needs plus an explicit date `on`, so the
+same code answers for a single registrar decision, a transfer of thousands and the register
+import (which loads the rows and facts set-wise and calls `decide` per person). A refusal is
+explained by a `RefusalReason` code (the admin table of the same codes holds the kk/ru wording).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+# Refusal reason codes: one row each in the RefusalReason table (reference_data.REFUSAL_REASONS).
+PERSON_DEAD = "person_dead"
+MINOR_WITHOUT_REPRESENTATIVE = "minor_without_representative"
+ORGANIZATION_MAY_NOT_ATTACH = "organization_may_not_attach"
+GROUND_NOT_ALLOWED = "ground_not_allowed"
+CHANNEL_NOT_ALLOWED = "channel_not_allowed"
+NOT_INSURED = "not_insured"
+NO_CONTRACT = "no_contract"
+NOT_ATTACHED_BY_COMMISSION = "not_attached_by_commission"
+CAMPAIGN_CLOSED = "campaign_closed"
+OUTSIDE_ATU = "outside_atu"
+FREE_CHOICE_LIMIT = "free_choice_limit"
+ALREADY_ATTACHED = "already_attached"
+LATER_ATTACHMENT = "later_attachment"
+DISTRICT_FULL = "district_full"
+DOCUMENTS_INCOMPLETE = "documents_incomplete"
+
+# Conditions of GroundRule rows (attachment.models.GroundCondition values).
+CONDITION_NONE = "none"
+CONDITION_CSHI_INSURED = "cshi_insured"
+CONDITION_CONTRACT = "contract"
+CONDITION_COMMISSION = "commission"
+
+GROUND_CAMPAIGN = 3
+GROUND_CONTRACT = 4
+CHANNEL_ACT = "act"
+ADULT_AGE = 18  # a child is a person under 18 (§2)
+
+
+@dataclass(frozen=True)
+class Refused:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Held:
+    """One attachment of the person, past, present or future."""
+
+    id: int
+    organization_id: int
+    ground_code: int
+    channel: str
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules need to know about one person, one organization and one date."""
+
+    birth_date: datetime.date
+    date_of_death: datetime.date | None
+    category: int
+    person_katos: Sequence[str]  # residence ATU and the units above it, nearest first
+    person_in_city: bool  # residence in a city of republican significance
+    border_neighbour_katos: frozenset[str]  # neighbours of border-area ATUs of the residence
+    organization_id: int
+    organization_kato: str
+    organization_may_attach: bool
+    insured: bool
+    contract_valid_to: datetime.date | None  # the valid contract naming this organization
+    has_representative_with_document: bool
+    attachments: Sequence[Held] = ()
+    district_attached: int | None = None
+    district_capacity: int | None = None
+    over_capacity_confirmed: bool = False
+    missing_documents: Sequence[str] = ()
+
+
+@dataclass
+class Decision:
+    refusals: list[Refused] = field(default_factory=list)
+    starts_on: datetime.date | None = None
+    ends_on: datetime.date | None = None
+    ends_previous: Held | None = None  # the attachment to end the day before starts_on (§4)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.refusals
+
+
+def in_force(row, on: datetime.date) -> bool:
+    """A row with valid_from/valid_to (inclusive) is in force on the date."""
+    return row.valid_from <= on and (row.valid_to is None or on <= row.valid_to)
+
+
+def held_on(attachments: Iterable[Held], on: datetime.date) -> Held | None:
+    return next((a for a in attachments if in_force(a, on)), None)
+
+
+def is_minor(birth_date: datetime.date, on: datetime.date) -> bool:
+    years = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    return years < ADULT_AGE
+
+
+def organization_may_attach(*, purchase_periods: Iterable, integration_periods: Iterable, on) -> bool:
+    """§4, second paragraph: a Fund purchase contract and/or an integrated information system."""
+    return any(in_force(p, on) for p in purchase_periods) or any(in_force(p, on) for p in integration_periods)
+
+
+def ground_rule(rules: Iterable, *, category: int, ground_code: int, on: datetime.date):
+    """The GroundRule row in force for a category and ground on the date, or None (§3-1, §11)."""
+    for row in rules:
+        if row.category == category and row.ground_code == ground_code and in_force(row, on):
+            return row
+    return None
+
+
+def campaign_window(windows: Iterable, *, person_katos: Sequence[str], on: datetime.date):
+    """The campaign window covering the date for the residence, or None (§10.3).
+
+    A window set for the person's ATU (or a unit above it) replaces the country-wide window of
+    that year; the nearest unit wins."""
+    candidates = [
+        w for w in windows if w.year == on.year and (w.atu_kato is None or w.atu_kato in person_katos)
+    ]
+    specific = [w for w in candidates if w.atu_kato is not None]
+    if specific:
+        candidates = [min(specific, key=lambda w: list(person_katos).index(w.atu_kato))]
+    for window in candidates:
+        if window.starts_on <= on <= window.ends_on:
+            return window
+    return None
+
+
+def comparison_level(levels: Iterable, *, in_city: bool, on: datetime.date) -> int:
+    """How many KATO digits must agree for "the same ATU" (§8); exact unit when no row is in force."""
+    applies_to = "city" if in_city else "other"
+    for row in levels:
+        if row.applies_to == applies_to and in_force(row, on):
+            return row.level
+    return 9
+
+
+def within_atu(
+    *,
+    person_kato: str | None,
+    organization_kato: str,
+    level: int,
+    border_neighbour_katos: Iterable[str] = (),
+) -> bool:
+    """§8: GFMC attachment within one ATU; border-area residents may go to a neighbouring ATU."""
+    if not person_kato:
+        return False
+    if person_kato[:level] == organization_kato[:level]:
+        return True
+    return any(k[:level] == organization_kato[:level] for k in border_neighbour_katos)
+
+
+def months_before(on: datetime.date, months: int) -> datetime.date:
+    month_index = on.year * 12 + on.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(on.day, [31, 29 if _leap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month])
+    return datetime.date(year, month + 1, day)
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def free_choice_exceeded(
+    limits: Iterable, *, ground_code: int, recent_starts: Iterable[tuple[int, datetime.date]], on
+) -> bool:
+    """The administrator's limit on free changes (default: once a year, e-gov service passport)."""
+    for limit in limits:
+        if limit.ground_code != ground_code or not in_force(limit, on):
+            continue
+        since = months_before(on, limit.months)
+        used = sum(1 for code, start in recent_starts if code == ground_code and since < start <= on)
+        if used >= limit.max_count:
+            return True
+    return False
+
+
+def is_working_day(day: datetime.date, exceptions: Mapping[datetime.date, bool]) -> bool:
+    """Monday to Friday, unless the calendar table says otherwise (holidays, transferred days)."""
+    return exceptions.get(day, day.weekday() < 5)
+
+
+def due_by(received_at: datetime.datetime, exceptions: Mapping[datetime.date, bool]) -> datetime.datetime:
+    """The service is rendered within one working day (seed 004 items 7–9): the same time of
+    the next working day after the day of receipt."""
+    day = received_at.date() + datetime.timedelta(days=1)
+    while not is_working_day(day, exceptions):
+        day += datetime.timedelta(days=1)
+    return received_at.replace(year=day.year, month=day.month, day=day.day)
+
+
+def decide(
+    *,
+    ground_rules: Iterable,
+    windows: Iterable,
+    levels: Iterable,
+    limits: Iterable,
+    facts: Facts,
+    ground_code: int,
+    channel: str,
+    has_act: bool,
+    on: datetime.date,
+) -> Decision:
+    """Every rule of attachment for one person on the date `on` (never today: rule 7)."""
+    decision = Decision(starts_on=on)
+    refuse = decision.refusals.append
+
+    if facts.date_of_death is not None and facts.date_of_death <= on:
+        refuse(
+            Refused(
+                PERSON_DEAD, _("The person died on %(date)s.") % {"date": f"{facts.date_of_death:%d.%m.%Y}"}
+            )
+        )
+        return decision
+    if is_minor(facts.birth_date, on) and not facts.has_representative_with_document:
+        refuse(
+            Refused(
+                MINOR_WITHOUT_REPRESENTATIVE,
+                _(
+                    "A person under 18 is attached with a recorded legal representative "
+                    "and their identity document."
+                ),
+            )
+        )
+    if not facts.organization_may_attach:
+        refuse(
+            Refused(
+                ORGANIZATION_MAY_NOT_ATTACH,
+                _(
+                    "On this date the organization holds neither a Fund purchase contract nor an "
+                    "information system integrated with the Ministry's (§4)."
+                ),
+            )
+        )
+
+    rule = ground_rule(ground_rules, category=facts.category, ground_code=ground_code, on=on)
+    if rule is None:
+        refuse(
+            Refused(
+                GROUND_NOT_ALLOWED, _("This ground is not open to the person's legal category (§3-1, §11).")
+            )
+        )
+        return decision
+    if channel not in rule.channels:
+        refuse(
+            Refused(CHANNEL_NOT_ALLOWED, _("This ground cannot be applied for through this channel (§11)."))
+        )
+    if rule.condition == CONDITION_CSHI_INSURED and not facts.insured:
+        refuse(
+            Refused(
+                NOT_INSURED,
+                _("Under this ground the person must be insured in the CSHI on the date (§3-1)."),
+            )
+        )
+    if rule.condition == CONDITION_CONTRACT:
+        if facts.contract_valid_to is None:
+            refuse(
+                Refused(
+                    NO_CONTRACT,
+                    _("No VMI or IMI contract valid on the date names this organization (§9-1)."),
+                )
+            )
+        else:
+            decision.ends_on = facts.contract_valid_to
+    current = held_on(facts.attachments, on)
+    if rule.condition == CONDITION_COMMISSION and (current is None or current.channel != CHANNEL_ACT):
+        refuse(
+            Refused(
+                NOT_ATTACHED_BY_COMMISSION,
+                _("Ground 5 contests an attachment made by the regional commission; the person has none."),
+            )
+        )
+    if rule.campaign_only:
+        window = campaign_window(windows, person_katos=facts.person_katos, on=on)
+        if window is None:
+            refuse(
+                Refused(CAMPAIGN_CLOSED, _("The date is outside the attachment campaign of the ATU (§10.3)."))
+            )
+        else:
+            decision.starts_on = max(on, window.takes_effect_on)
+    if rule.residence_atu and not has_act:
+        level = comparison_level(levels, in_city=facts.person_in_city, on=on)
+        if not within_atu(
+            person_kato=facts.person_katos[0] if facts.person_katos else None,
+            organization_kato=facts.organization_kato,
+            level=level,
+            border_neighbour_katos=facts.border_neighbour_katos,
+        ):
+            refuse(
+                Refused(
+                    OUTSIDE_ATU,
+                    _("The organization is outside the ATU of the person's residence (§8)."),
+                )
+            )
+    recent_starts = [(a.ground_code, a.valid_from) for a in facts.attachments]
+    if free_choice_exceeded(limits, ground_code=ground_code, recent_starts=recent_starts, on=on):
+        refuse(Refused(FREE_CHOICE_LIMIT, _("The limit of free changes of organization is used up.")))
+
+    starts_on = decision.starts_on
+    if decision.ends_on is not None and decision.ends_on < starts_on:
+        refuse(Refused(NO_CONTRACT, _("The contract ends before the attachment would start.")))
+    previous = held_on(facts.attachments, starts_on)
+    if previous is not None and previous.organization_id == facts.organization_id:
+        refuse(Refused(ALREADY_ATTACHED, _("The person is already attached to this organization.")))
+    later = min(
+        (a for a in facts.attachments if a.valid_from >= starts_on), key=lambda a: a.valid_from, default=None
+    )
+    if later is not None:
+        refuse(
+            Refused(
+                LATER_ATTACHMENT,
+                _("An attachment from %(date)s is already recorded; a change takes effect after it.")
+                % {"date": f"{later.valid_from:%d.%m.%Y}"},
+            )
+        )
+    if (
+        facts.district_capacity is not None
+        and facts.district_attached is not None
+        and facts.district_attached >= facts.district_capacity
+        and not facts.over_capacity_confirmed
+    ):
+        refuse(
+            Refused(
+                DISTRICT_FULL,
+                _(
+                    "The district has %(count)s attached of %(capacity)s planned: "
+                    "the clinic head must confirm."
+                )
+                % {"count": facts.district_attached, "capacity": facts.district_capacity},
+            )
+        )
+    decision.ends_previous = previous
+    if facts.missing_documents:
+        refuse(
+            Refused(
+                DOCUMENTS_INCOMPLETE,
+                _("Documents missing: %(list)s.") % {"list": ", ".join(facts.missing_documents)},
+            )
+        )
+    return decision
+
+
+# Documents checklist (state service standard, row 8): code -> English label (translated in views).
+DOCUMENTS = {
+    "identity": "identity document or digital document",
+    "egov_request": "electronic request signed with the digital signature",
+    "pension_certificate": "pension certificate",
+    "disability_extract": "pension certificate or extract of the medical-social expertise act",
+    "guardianship_proof": "court decision or another document proving guardianship",
+    "commission_protocol": "protocol of the regional commission",
+    "commander_order": "extract of the commander's order",
+    "school_protocol": "rector's letter and protocol of the institution–clinic commission",
+    "birth_abroad": "document proving birth abroad",
+    "health_authority_decision": "decision of the local health authority",
+    "contract": "VMI/IMI contract",
+    "representative_identity": "identity document of the legal representative",
+    "power_of_attorney": "power of attorney",
+}
+CONTINGENT_DOCUMENTS = {
+    "pensioner": "pension_certificate",
+    "disability": "disability_extract",
+    "child_disability": "guardianship_proof",
+    "convict": "commission_protocol",
+    "conscript": "commander_order",
+    "student_minor": "school_protocol",
+    "born_abroad": "birth_abroad",
+    "care_home": "health_authority_decision",
+}
+
+
+def required_documents(
+    *, contingents: Iterable[str], minor: bool, ground_code: int, channel: str
+) -> list[str]:
+    """The documents a registrar checks for this contingent (standard row 8; §9-1 for VMI/IMI)."""
+    if channel == "egov":
+        return ["egov_request"]
+    required = ["identity"]
+    required += sorted({CONTINGENT_DOCUMENTS[c] for c in contingents if c in CONTINGENT_DOCUMENTS})
+    if minor:
+        required.append("representative_identity")
+    if ground_code == GROUND_CONTRACT:
+        required.append("contract")
+    return required

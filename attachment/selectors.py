@@ -1,0 +1,184 @@
+"""Reads of attachments and of the rule rows, each for an explicit date."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+
+from patients.models import Atu, ContingentFlag, IdentityDocument, Person
+from patients.selectors import in_force_on
+
+from . import rules
+from .models import (
+    Application,
+    Attachment,
+    AtuComparisonLevel,
+    CalendarDay,
+    CampaignWindow,
+    District,
+    FreeChoiceLimit,
+    GroundRule,
+    IntegrationPeriod,
+    Organization,
+    PurchaseContract,
+)
+
+
+def attachments_active_on(*, on: datetime.date) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(in_force_on(on))
+
+
+def attachment_of(*, person: Person, on: datetime.date) -> Attachment | None:
+    return (
+        attachments_active_on(on=on).filter(person=person).select_related("organization", "district").first()
+    )
+
+
+def organization_attached_on(*, organization: Organization, on: datetime.date) -> QuerySet[Attachment]:
+    """The organization's attached population on the date, ready for a 50-row list."""
+    return (
+        attachments_active_on(on=on)
+        .filter(organization=organization)
+        .select_related("person", "district", "ground", "person__residence_atu")
+        .order_by("person__last_name", "person__first_name", "id")
+    )
+
+
+def district_counts_on(*, organization: Organization, on: datetime.date) -> QuerySet[District]:
+    """Districts with `attached` = the number attached on the date (shown against capacity)."""
+    active = Q(attachments__valid_from__lte=on) & (
+        Q(attachments__valid_to__isnull=True) | Q(attachments__valid_to__gte=on)
+    )
+    return District.objects.filter(organization=organization).annotate(
+        attached=Count("attachments", filter=active)
+    )
+
+
+def district_attached_on(*, district: District, on: datetime.date) -> int:
+    return attachments_active_on(on=on).filter(district=district).count()
+
+
+def organizations_may_attach_on(*, on: datetime.date) -> QuerySet[Organization]:
+    """§4: organizations holding a Fund purchase contract and/or an integrated system on the date."""
+    purchase = PurchaseContract.objects.filter(in_force_on(on)).values("organization")
+    integrated = IntegrationPeriod.objects.filter(in_force_on(on)).values("organization")
+    return Organization.objects.filter(Q(pk__in=purchase) | Q(pk__in=integrated))
+
+
+def organization_may_attach_on(*, organization: Organization, on: datetime.date) -> bool:
+    return organizations_may_attach_on(on=on).filter(pk=organization.pk).exists()
+
+
+@dataclass
+class RuleBook:
+    """All rule rows (small tables), loaded once; the predicates pick what is in force on a date."""
+
+    ground_rules: list
+    windows: list
+    levels: list
+    limits: list
+
+
+def rule_book() -> RuleBook:
+    return RuleBook(
+        ground_rules=list(GroundRule.objects.annotate(ground_code=F("ground__code"))),
+        windows=list(CampaignWindow.objects.annotate(atu_kato=F("atu__kato"))),
+        levels=list(AtuComparisonLevel.objects.all()),
+        limits=list(FreeChoiceLimit.objects.annotate(ground_code=F("ground__code"))),
+    )
+
+
+class AtuIndex:
+    """The ATU tree in memory (a few thousand rows): chains, cities and border neighbours."""
+
+    def __init__(self):
+        self.units = {a.pk: a for a in Atu.objects.only("id", "kato", "level", "parent_id", "is_border_area")}
+        self.neighbours: dict[int, set[int]] = {}
+        for a, b in Atu.neighbours.through.objects.values_list("from_atu_id", "to_atu_id"):
+            self.neighbours.setdefault(a, set()).add(b)
+            self.neighbours.setdefault(b, set()).add(a)
+
+    def chain(self, atu_id: int | None) -> list[Atu]:
+        chain = []
+        while atu_id is not None and atu_id in self.units:
+            chain.append(self.units[atu_id])
+            atu_id = self.units[atu_id].parent_id
+        return chain
+
+    def katos(self, atu_id: int | None) -> tuple[str, ...]:
+        return tuple(a.kato for a in self.chain(atu_id))
+
+    def in_city(self, atu_id: int | None) -> bool:
+        chain = self.chain(atu_id)
+        return bool(chain) and chain[-1].level == Atu.Level.CITY
+
+    def border_neighbour_katos(self, atu_id: int | None) -> frozenset[str]:
+        katos = set()
+        for unit in self.chain(atu_id):
+            if unit.is_border_area:
+                katos |= {self.units[n].kato for n in self.neighbours.get(unit.pk, ()) if n in self.units}
+        return frozenset(katos)
+
+
+def held_attachments(*, person_ids: Iterable[int]) -> dict[int, list[rules.Held]]:
+    held: dict[int, list[rules.Held]] = {}
+    rows = Attachment.objects.filter(person_id__in=person_ids).values_list(
+        "id", "person_id", "organization_id", "ground__code", "channel", "valid_from", "valid_to"
+    )
+    for pk, person_id, org_id, ground_code, channel, valid_from, valid_to in rows:
+        held.setdefault(person_id, []).append(
+            rules.Held(pk, org_id, ground_code, channel, valid_from, valid_to)
+        )
+    return held
+
+
+def insured_ids_on(*, person_ids: Iterable[int], on: datetime.date) -> set[int]:
+    from patients.models import InsuredStatusPeriod
+
+    return set(
+        InsuredStatusPeriod.objects.filter(in_force_on(on), person_id__in=person_ids).values_list(
+            "person_id", flat=True
+        )
+    )
+
+
+def represented_ids(*, person_ids: Iterable[int]) -> set[int]:
+    """Persons with a recorded legal representative whose identity document is recorded."""
+    from patients.models import LegalRepresentative
+
+    with_document = IdentityDocument.objects.values("person")
+    return set(
+        LegalRepresentative.objects.filter(child_id__in=person_ids)
+        .filter(Q(document__isnull=False) | Q(representative__in=with_document))
+        .values_list("child_id", flat=True)
+    )
+
+
+def contingents_on(*, person: Person, on: datetime.date) -> list[str]:
+    return list(ContingentFlag.objects.filter(in_force_on(on), person=person).values_list("kind", flat=True))
+
+
+def contract_for(*, person: Person, organization: Organization, on: datetime.date, contract=None):
+    """The VMI/IMI contract valid on the date covering the person and naming the organization (§9-1)."""
+    from patients.selectors import contracts_valid_on
+
+    valid = contracts_valid_on(person=person, on=on).filter(organization=organization)
+    if contract is not None:
+        valid = valid.filter(pk=contract.pk)
+    return valid.order_by("-valid_to").first()
+
+
+def calendar_exceptions(*, start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+    return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_working"))
+
+
+def applications_queue(*, organizations: QuerySet[Organization]) -> QuerySet[Application]:
+    """Received applications, the earliest due first (so overdue ones lead)."""
+    return (
+        Application.objects.filter(status=Application.Status.RECEIVED, organization__in=organizations)
+        .select_related("person", "organization", "ground", "district")
+        .order_by("due_by", "id")
+    )

@@ -1,0 +1,45 @@
+"""State changes of attachments: one function per change, each in its own transaction with history.
+
+Lock order everywhere: the person row first, then the person's attachment rows.
+"""
+
+from .applications import (
+    FamilyRefused,
+    application_decide,
+    application_due_by,
+    application_receive,
+    family_attach,
+    refusal_record,
+)
+from .attach import (
+    AttachmentRefused,
+    attachment_create,
+    attachment_decide,
+    attachment_end,
+    attachment_end_on_death,
+    attachment_facts,
+)
+from .coupons import coupon_issue, coupon_print_record
+from .expire import ExpireSummary, attachments_expire
+from .transfer import TransferResult, attachments_transfer
+
+__all__ = [
+    "AttachmentRefused",
+    "FamilyRefused",
+    "application_decide",
+    "application_due_by",
+    "application_receive",
+    "ExpireSummary",
+    "TransferResult",
+    "attachments_expire",
+    "attachments_transfer",
+    "attachment_create",
+    "attachment_decide",
+    "attachment_end",
+    "attachment_end_on_death",
+    "attachment_facts",
+    "coupon_issue",
+    "coupon_print_record",
+    "family_attach",
+    "refusal_record",
+]

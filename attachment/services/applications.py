@@ -1,0 +1,200 @@
+"""The state service "attachment to a PHC organization": receive, decide, refuse; family attachment."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patients.models import Person
+from patients.services import record_history
+
+from .. import rules, selectors
+from ..models import Application, Attachment, Channel, District, Ground, Organization, Refusal, RefusalReason
+from .attach import AttachmentRefused, attachment_create
+
+
+def application_due_by(received_at: datetime.datetime) -> datetime.datetime:
+    """One working day after receipt (seed 004 items 7–9), by the working calendar."""
+    local = timezone.localtime(received_at)
+    exceptions = selectors.calendar_exceptions(
+        start=local.date(), end=local.date() + datetime.timedelta(days=30)
+    )
+    return rules.due_by(local, exceptions)
+
+
+@transaction.atomic
+def application_receive(
+    *,
+    person: Person,
+    organization: Organization,
+    ground: Ground,
+    channel: str,
+    requested_on: datetime.date,
+    received_at: datetime.datetime,
+    user,
+    district: District | None = None,
+    contract=None,
+    applicant: Person | None = None,
+    documents: list[str] | None = None,
+) -> Application:
+    application = Application(
+        person=person,
+        organization=organization,
+        ground=ground,
+        channel=channel,
+        district=district,
+        contract=contract,
+        applicant=applicant,
+        documents=list(documents or []),
+        requested_on=requested_on,
+        received_at=received_at,
+        due_by=application_due_by(received_at),
+        received_by=user,
+    )
+    application.full_clean()
+    record_history(application, user=user, reason=_("Application received"))
+    application.save()
+    return application
+
+
+def refusal_record(
+    *,
+    person: Person,
+    organization: Organization,
+    ground: Ground,
+    on: datetime.date,
+    refusals: list[rules.Refused],
+    user,
+    application: Application | None = None,
+) -> Refusal:
+    """Write the motivated refusal (its first reason is the reason code; all are explained)."""
+    refusal = Refusal(
+        person=person,
+        organization=organization,
+        application=application,
+        ground=ground,
+        reason=RefusalReason.objects.get(code=refusals[0].code),
+        details="\n".join(r.message for r in refusals),
+        on=on,
+        created_by=user,
+    )
+    refusal.full_clean()
+    record_history(refusal, user=user, reason=refusals[0].message)
+    refusal.save()
+    return refusal
+
+
+@transaction.atomic
+def application_decide(
+    *,
+    application: Application,
+    user,
+    reason: str,
+    decided_at: datetime.datetime | None = None,
+    confirmed_by=None,
+    act=None,
+) -> Attachment | Refusal:
+    """Attach or refuse with reasons; the application records the decision. Decided once."""
+    Person.objects.select_for_update(no_key=True).get(pk=application.person_id)
+    locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
+    if locked.status != Application.Status.RECEIVED:
+        raise ValidationError(_("This application has already been decided."))
+    try:
+        with transaction.atomic():
+            result = attachment_create(
+                person=locked.person,
+                organization=locked.organization,
+                ground=locked.ground,
+                on=locked.requested_on,
+                channel=locked.channel,
+                user=user,
+                reason=reason,
+                district=locked.district,
+                contract=locked.contract,
+                act=act,
+                confirmed_by=confirmed_by,
+                documents=locked.documents if locked.channel != Channel.IMPORT else None,
+                application=locked,
+            )
+        locked.status = Application.Status.ATTACHED
+    except AttachmentRefused as refused:
+        result = refusal_record(
+            person=locked.person,
+            organization=locked.organization,
+            ground=locked.ground,
+            on=locked.requested_on,
+            refusals=refused.refusals,
+            user=user,
+            application=locked,
+        )
+        locked.status = Application.Status.REFUSED
+    locked.decided_at = decided_at or timezone.now()
+    locked.decided_by = user
+    locked.full_clean()
+    record_history(locked, user=user, reason=reason)
+    locked.save()
+    return result
+
+
+class FamilyRefused(ValidationError):
+    """At least one member is refused: nobody of the family is attached (§9-1, all or none)."""
+
+    def __init__(self, refused: dict[Person, list[rules.Refused]]):
+        super().__init__(
+            [
+                ValidationError(
+                    "%(person)s: %(reason)s", params={"person": p.full_name, "reason": r[0].message}
+                )
+                for p, r in refused.items()
+            ]
+        )
+        self.refused = refused
+
+
+@transaction.atomic
+def family_attach(
+    *,
+    applicant: Person,
+    members: list[Person],
+    organization: Organization,
+    ground: Ground,
+    on: datetime.date,
+    channel: str,
+    user,
+    reason: str,
+    district: District | None = None,
+    documents: list[str] | None = None,
+) -> list[Attachment]:
+    """One family member applies for several with their written consent (§9-1): one attachment
+    per member in one transaction, all or none."""
+    if not members:
+        raise ValidationError(_("Choose at least one family member."))
+    # Lock every member first, in one order, so two family applications cannot interleave.
+    ids = sorted({m.pk for m in members})
+    list(Person.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk"))
+    attachments, refused = [], {}
+    for member in Person.objects.filter(pk__in=ids).order_by("pk"):
+        try:
+            with transaction.atomic():
+                attachments.append(
+                    attachment_create(
+                        person=member,
+                        organization=organization,
+                        ground=ground,
+                        on=on,
+                        channel=channel,
+                        user=user,
+                        reason=reason,
+                        district=district,
+                        documents=documents,
+                    )
+                )
+        except AttachmentRefused as error:
+            refused[member] = error.refusals
+    if refused:
+        raise FamilyRefused(refused)
+    return attachments
