@@ -194,6 +194,10 @@ class PackageItem(models.Model):
             return self.text_ru, "ru"
         return self.text_kk, "kk" if self.text_kk else ""
 
+    @property
+    def current_wording(self) -> tuple[str, str]:
+        return self.wording()
+
 
 class EligibilityRule(models.Model):
     """Who gets a package: legal category, CSHI insured status, valid VMI/IMI contract on D."""
@@ -387,6 +391,8 @@ class LeafletSection(models.Model):
     class Section(models.TextChoices):
         DISEASES = "diseases", _("diseases dangerous to others")
         VOLUME = "volume", _("volume of care")
+        PER_YEAR = "per_year", _("frequency: per year ({count} = times)")
+        PER_6_MONTHS = "per_6_months", _("frequency: per 6 months ({count} = times)")
 
     section = models.CharField(_("section"), max_length=20, choices=Section.choices)
     language = models.CharField(_("language"), max_length=2, choices=LEAFLET_LANGUAGES)

@@ -286,7 +286,7 @@ DISEASES = [
 # "Once in 6 months" is preloaded as a rolling six months; an administrator may switch it to
 # calendar half-years.
 Y, H = "calendar_year", "rolling_6_months"
-C, L, I = "consultation", "laboratory", "imaging"
+C, L, IMG = "consultation", "laboratory", "imaging"
 LIMITS = [
     (
         1,
@@ -491,7 +491,7 @@ LIMITS = [
     ),
     (
         17,
-        I,
+        IMG,
         1,
         Y,
         (
@@ -508,7 +508,7 @@ LIMITS = [
     ),
     (
         18,
-        I,
+        IMG,
         1,
         H,
         (
@@ -524,7 +524,7 @@ LIMITS = [
     ),
     (
         19,
-        I,
+        IMG,
         1,
         Y,
         (
@@ -605,5 +605,26 @@ LEAFLET_TITLES = {
         "hy": "Բժշկական օգնության ծավալը, որի դեպքում Ղազախստանի Հանրապետությունում ժամանակավորապես "
         "բնակվող օտարերկրացիները և քաղաքացիություն չունեցող անձինք, ապաստան հայցողներն իրավունք "
         "ունեն ստանալ երաշխավորված ծավալով անվճար բժշկական օգնություն",
+    },
+    # Frequencies as the leaflet writes them; {count} is the number of times from the limit row.
+    "per_year": {
+        "kk": "Жылына {count} рет",
+        "ru": "{count} раз(а) в год",
+        "ky": "Жылына {count} жолу",
+        "uz": "yiliga {count} marta",
+        "tg": "{count} маротиба дар як сол",
+        "tk": "Ýylda {count} gezek",
+        "az": "İldə {count} dəfə",
+        "hy": "Տարին {count} անգամ",
+    },
+    "per_6_months": {
+        "kk": "6 айда {count} рет",
+        "ru": "{count} раз(а) в 6 месяцев",
+        "ky": "6 айда {count} жолу",
+        "uz": "6 oyda {count} marta",
+        "tg": "{count} маротиба дар 6 моҳ",
+        "tk": "6 aýdan {count} gezek",
+        "az": "6 ayda {count} dəfə",
+        "hy": "6 ամիսը {count} անգամ",
     },
 }

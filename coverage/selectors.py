@@ -10,7 +10,7 @@ from patients.models import InsuranceContract, Person
 from patients.selectors import contracts_valid_on, in_force_on, insured_on
 
 from . import rules
-from .models import Disease, EligibilityRule, Package, PackageItem, ServiceLimit, ServiceUsage
+from .models import Disease, EligibilityRule, LeafletSection, Package, PackageItem, ServiceLimit, ServiceUsage
 
 
 @dataclass
@@ -238,3 +238,42 @@ def entitlements_on(*, person: Person, on: datetime.date) -> Entitlements:
         for disease in Disease.objects.filter(in_force_on(on), package__in=by_package).order_by("number"):
             by_package[disease.package_id].diseases.append(disease)
     return Entitlements(person=person, on=on, insured=insured, contracts=contracts, packages=grants)
+
+
+PER_6_MONTHS_KINDS = ("rolling_6_months", "calendar_half_year")
+
+
+@dataclass
+class Leaflet:
+    language: str
+    entitlements: Entitlements
+    diseases_title: str = ""
+    volume_title: str = ""
+    diseases: list[tuple[int, str]] = field(default_factory=list)
+    services: list[tuple[int, str, str]] = field(default_factory=list)
+
+    @property
+    def applies(self) -> bool:
+        return bool(self.diseases or self.services)
+
+
+def leaflet_for(*, person: Person, on: datetime.date, language: str) -> Leaflet:
+    """The printable leaflet for temporary stayers, built from the rule tables in one language."""
+
+    answer = entitlements_on(person=person, on=on)
+    leaflet = Leaflet(language=language, entitlements=answer)
+    titles = dict(LeafletSection.objects.filter(language=language).values_list("section", "title"))
+    leaflet.diseases_title = titles.get("diseases", "")
+    leaflet.volume_title = titles.get("volume", "")
+    for grant in answer.packages:
+        if grant.package.kind != Package.Kind.GFMC_DANGEROUS:
+            continue
+        leaflet.diseases += [(d.number, d.name_in(language)) for d in grant.diseases]
+        for status in grant.limits:
+            limit = status.limit
+            key = "per_6_months" if limit.period_kind in PER_6_MONTHS_KINDS else "per_year"
+            pattern = titles.get(key) or "{count} × " + str(limit.get_period_kind_display())
+            leaflet.services.append(
+                (limit.leaflet_number, limit.name_in(language), pattern.format(count=limit.max_count))
+            )
+    return leaflet
