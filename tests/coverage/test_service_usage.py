@@ -177,3 +177,29 @@ def test_two_registrars_cannot_both_use_the_last_unit_of_a_quota(registrar1, cli
         thread.join(timeout=10)
     assert outcomes == {"a": "recorded", "b": "refused"}
     assert ServiceUsage.objects.filter(person=person).count() == 2
+
+
+def test_import_records_rows_through_the_service_and_reports_refusals(
+    tmp_path, temporary_foreigner, registrar1, rule_tables
+):
+    import io
+
+    from django.core.management import call_command
+
+    path = tmp_path / "usage.csv"
+    iin = temporary_foreigner.iin
+    path.write_text(
+        "iin,service_row,rendered_on\n"
+        f"{iin},2,2026-03-01\n"
+        f"{iin},2,2026-04-01\n"  # beyond 1 per year
+        f"{iin},3,2026-04-01\n"  # there is no row 3
+        f"{iin},1,2026-04-01\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_service_usage", str(path), "--user", registrar1.username, stdout=out, stderr=err)
+    assert out.getvalue().strip() == "recorded=2 refused=2"
+    assert "line 3:" in err.getvalue() and "line 4:" in err.getvalue() and iin not in err.getvalue()
+    usages = ServiceUsage.objects.filter(person=temporary_foreigner)
+    assert set(usages.values_list("source", flat=True)) == {ServiceUsage.Source.IMPORT}
+    assert usages.count() == 2
