@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,8 +114,12 @@ def person_leaflet(request, pk):
     else:
         on, language = timezone.localdate(), _default_language(request)
     leaflet = leaflet_for(person=person, on=on, language=language)
-    return render(
-        request,
-        "coverage/leaflet.html",
-        {"person": person, "leaflet": leaflet, "on": on, "language": language},
-    )
+    context = {"person": person, "leaflet": leaflet, "on": on, "language": language}
+    if request.GET.get("format") == "pdf" and leaflet.applies:
+        from weasyprint import HTML
+
+        html = render_to_string("coverage/leaflet_pdf.html", context, request=request)
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="leaflet-{language}.pdf"'
+        return response
+    return render(request, "coverage/leaflet.html", context)

@@ -109,3 +109,18 @@ def test_leaflet_is_not_offered_as_an_entitlement_to_a_citizen(registrar_client,
     url = reverse("coverage:person_leaflet", args=[person.pk])
     text = registrar_client.get(url, {"on": "2026-03-01", "lang": "ru"}).content.decode()
     assert "Корь" not in text
+
+
+@pytest.mark.parametrize("language", ["hy", "kk"])
+def test_004_leaflet_pdf_carries_the_rule_table_text(registrar_client, temporary_foreigner, language):
+    import io
+
+    from pypdf import PdfReader
+
+    url = reverse("coverage:person_leaflet", args=[temporary_foreigner.pk])
+    response = registrar_client.get(url, {"on": "2026-03-01", "lang": language, "format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    flat = text.replace("\n", " ")
+    assert getattr(Disease.objects.get(number=16), f"name_{language}") in flat
+    assert getattr(ServiceLimit.objects.get(leaflet_number=19), f"name_{language}") in flat
