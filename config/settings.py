@@ -140,4 +140,5 @@ if not DEBUG:
 REFERENCE_DATA_LOADERS = [
     "patients.reference_data.load",
     "attachment.reference_data.load",
+    "coverage.reference_data.load",
 ]

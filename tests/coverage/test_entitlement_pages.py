@@ -1,0 +1,126 @@
+"""The Entitlements tab, the service usage form and the printable leaflet."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from coverage.models import LEAFLET_CODES, Disease, ServiceLimit, ServiceUsage
+from patients.models import LegalCategory
+
+from ..factories import PersonFactory
+from .conftest import contract, insure
+
+D = datetime.date
+
+
+def tab_url(person, on="2026-03-01"):
+    return reverse("coverage:person_entitlements", args=[person.pk]) + f"?on={on}"
+
+
+def test_person_card_has_the_entitlements_tab(registrar_client, citizen):
+    response = registrar_client.get(reverse("patients:person_detail", args=[citizen.pk]))
+    assert reverse("coverage:person_entitlements", args=[citizen.pk]) in response.content.decode()
+
+
+def test_tab_shows_packages_the_rule_that_granted_them_and_kazakh_text_marked(registrar_client, citizen):
+    insure(citizen)
+    response = registrar_client.get(tab_url(citizen), HTTP_ACCEPT_LANGUAGE="ru")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="package-gfmc"' in text and 'id="package-cshi"' in text
+    assert "Уәкілетті орган айқындайтын тәртіппен жедел медициналық көмек." in text
+    assert 'lang="kk"' in text  # the Kazakh law text is marked as such in the Russian UI
+    assert citizen.iin not in response.request["QUERY_STRING"] + response.request["PATH_INFO"]
+
+
+def test_tab_shows_pending_wording_row_with_its_act(registrar_client, citizen):
+    text = registrar_client.get(tab_url(citizen, "2026-06-01")).content.decode()
+    assert "01.01.2027" in text and "1086" in text
+
+
+@pytest.mark.parametrize("on", ["2026-03-01", "2025-06-01"])
+def test_entitlement_tab_renders_with_a_bounded_number_of_queries(
+    registrar_client, temporary_foreigner, limit, registrar1, clinic1, django_assert_max_num_queries, on
+):
+    contract(temporary_foreigner, valid_from=D(2026, 1, 1), valid_to=D(2026, 12, 31))
+    insure(temporary_foreigner)
+    from coverage.services import service_usage_record
+
+    for row in (1, 2, 4, 5):
+        service_usage_record(
+            person=temporary_foreigner,
+            limit=limit(row),
+            on=D(2026, 2, 1),
+            organization_id=clinic1.pk,
+            user=registrar1,
+            reason="visit",
+        )
+    with django_assert_max_num_queries(20):
+        response = registrar_client.get(tab_url(temporary_foreigner, on))
+    assert response.status_code == 200
+
+
+def test_usage_form_records_a_service_and_refuses_beyond_the_limit(
+    registrar_client, temporary_foreigner, limit
+):
+    url = reverse("coverage:usage_record", args=[temporary_foreigner.pk]) + "?on=2026-03-01"
+    data = {"limit": limit(2).pk, "rendered_on": "2026-03-01", "reason": "visit"}
+    assert registrar_client.post(url, data).status_code == 302
+    response = registrar_client.post(url, data)
+    assert response.status_code == 400
+    assert "Refused" in response.content.decode() or "Отказано" in response.content.decode()
+    assert ServiceUsage.objects.filter(person=temporary_foreigner).count() == 1
+
+
+def test_auditor_cannot_record_usage(client, auditor, temporary_foreigner, limit):
+    client.force_login(auditor)
+    url = reverse("coverage:usage_record", args=[temporary_foreigner.pk])
+    response = client.post(url, {"limit": limit(2).pk, "rendered_on": "2026-03-01", "reason": "x"})
+    assert response.status_code == 403
+    assert not ServiceUsage.objects.exists()
+
+
+@pytest.mark.parametrize("language", LEAFLET_CODES)
+def test_004_leaflet_in_the_chosen_language_is_built_from_the_rule_tables(
+    registrar_client, temporary_foreigner, language
+):
+    url = reverse("coverage:person_leaflet", args=[temporary_foreigner.pk])
+    response = registrar_client.get(url, {"on": "2026-03-01", "lang": language})
+    text = response.content.decode()
+    assert response.status_code == 200
+    for disease in Disease.objects.all():
+        assert getattr(disease, f"name_{language}") in text
+    for row in ServiceLimit.objects.all():
+        assert getattr(row, f"name_{language}") in text
+    assert temporary_foreigner.iin not in text
+
+
+def test_004_leaflet_follows_an_administrator_edit(registrar_client, temporary_foreigner):
+    Disease.objects.filter(number=1).update(name_uz="Difteriya (tahrirlangan)")
+    ServiceLimit.objects.filter(leaflet_number=1).update(max_count=3)
+    url = reverse("coverage:person_leaflet", args=[temporary_foreigner.pk])
+    text = registrar_client.get(url, {"on": "2026-03-01", "lang": "uz"}).content.decode()
+    assert "Difteriya (tahrirlangan)" in text and "yiliga 3 marta" in text
+
+
+def test_leaflet_is_not_offered_as_an_entitlement_to_a_citizen(registrar_client, rule_tables):
+    person = PersonFactory(category=LegalCategory.CITIZEN)
+    url = reverse("coverage:person_leaflet", args=[person.pk])
+    text = registrar_client.get(url, {"on": "2026-03-01", "lang": "ru"}).content.decode()
+    assert "Корь" not in text
+
+
+@pytest.mark.parametrize("language", ["hy", "kk"])
+def test_004_leaflet_pdf_carries_the_rule_table_text(registrar_client, temporary_foreigner, language):
+    import io
+
+    from pypdf import PdfReader
+
+    url = reverse("coverage:person_leaflet", args=[temporary_foreigner.pk])
+    response = registrar_client.get(url, {"on": "2026-03-01", "lang": language, "format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    flat = text.replace("\n", " ")
+    assert getattr(Disease.objects.get(number=16), f"name_{language}") in flat
+    assert getattr(ServiceLimit.objects.get(leaflet_number=19), f"name_{language}") in flat
