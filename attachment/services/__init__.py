@@ -8,6 +8,7 @@ from .applications import (
     application_decide,
     application_due_by,
     application_receive,
+    application_submit,
     family_attach,
     refusal_record,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "application_decide",
     "application_due_by",
     "application_receive",
+    "application_submit",
     "ExpireSummary",
     "TransferResult",
     "attachments_expire",

@@ -60,7 +60,7 @@ def attachment_facts(
             ground_code=ground.code,
             channel=channel,
         )
-        missing = [_(rules.DOCUMENTS[code]) for code in required if code not in documents]
+        missing = [str(rules.DOCUMENTS[code]) for code in required if code not in documents]
     facts = rules.Facts(
         birth_date=person.birth_date,
         date_of_death=person.date_of_death,
