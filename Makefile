@@ -51,6 +51,19 @@ test: install
 	fi; \
 	SECRET_KEY=$${SECRET_KEY:-test-only-key} $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# The 50,000-person transfer benchmark on a throwaway cluster (prints the figure; not a test).
+bench: install
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ]; then \
+	  config/pgcluster.sh stop $(PGTEST)-bench; rm -rf $(PGTEST)-bench; \
+	  export DATABASE_URL=$$(PG_FSYNC=off config/pgcluster.sh start $(PGTEST)-bench); \
+	  trap 'config/pgcluster.sh stop $(PGTEST)-bench; rm -rf $(PGTEST)-bench' EXIT; \
+	fi; \
+	export SECRET_KEY=$${SECRET_KEY:-bench-only-key}; \
+	$(PY) manage.py migrate --noinput -v0; \
+	$(PY) manage.py load_reference_data >/dev/null; \
+	$(PY) manage.py bench_transfer --persons $${BENCH_PERSONS:-50000}
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

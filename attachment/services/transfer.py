@@ -140,7 +140,7 @@ def attachments_transfer(
         kind=AttachmentAct.Kind.ADMINISTRATOR,
         number=act_number or f"{source.bin}-{on:%Y%m%d}",
         date=on,
-        issuer=str(user) if user is not None else "",
+        issuer=str(user) if user is not None else _("system"),
     )
     act.full_clean()
     record_history(act, user=user, reason=reason)
