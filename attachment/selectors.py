@@ -58,7 +58,15 @@ def district_counts_on(*, organization: Organization, on: datetime.date) -> Quer
 
 
 def district_attached_on(*, district: District, on: datetime.date) -> int:
-    return attachments_active_on(on=on).filter(district=district).count()
+    """People the district serves on the date or will serve after it (future attachments, e.g.
+    from a campaign, take their place too, so back-dating cannot overbook a district)."""
+    return (
+        Attachment.objects.filter(district=district)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .values("person")
+        .distinct()
+        .count()
+    )
 
 
 def organizations_may_attach_on(*, on: datetime.date) -> QuerySet[Organization]:

@@ -100,3 +100,36 @@ def test_campaign_window_edit_in_admin_writes_history_with_reason(client, rules_
         "Ministry announcement",
         rules_admin,
     )
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "groundrule",
+        "campaignwindow",
+        "atucomparisonlevel",
+        "freechoicelimit",
+        "calendarday",
+        "refusalreason",
+        "attachmentact",
+        "application",
+        "refusal",
+        "coupon",
+        "attachment",
+    ],
+)
+def test_admin_lists_open_for_the_rules_administrator(client, rules_admin, attached, model):
+    client.force_login(rules_admin)
+    assert client.get(reverse(f"admin:attachment_{model}_changelist")).status_code == 200
+
+
+def test_admin_attachment_list_is_scoped_for_a_registrar(client, clinic2, attached):
+    from attachment.access import REGISTRAR
+
+    from ..factories import staff_user
+
+    other = staff_user("registrar_other", REGISTRAR, clinic2, is_staff=True)
+    client.force_login(other)
+    response = client.get(reverse("admin:attachment_attachment_changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 0

@@ -384,3 +384,14 @@ def test_documents_checklist_incomplete_is_refused(ref, citizen, clinic):
         == rules.DOCUMENTS_INCOMPLETE
     )
     assert attach(citizen, clinic, ref[1], documents=["identity"]).person == citizen
+
+
+def test_district_capacity_counts_later_attachments_so_back_dating_cannot_overbook(ref, clinic, almaly):
+    small = DistrictFactory(organization=clinic, code="08", capacity=1)
+    attach(PersonFactory(residence_atu=almaly), clinic, ref[1], on=datetime.date(2026, 5, 4), district=small)
+    assert (
+        refused_code(
+            person=PersonFactory(residence_atu=almaly), organization=clinic, ground=ref[1], district=small
+        )
+        == rules.DISTRICT_FULL
+    )
