@@ -100,21 +100,46 @@ def rule_book() -> RuleBook:
 
 
 class AtuIndex:
-    """The ATU tree in memory (a few thousand rows): chains, cities and border neighbours."""
+    """The part of the ATU tree the rules need, loaded on demand and kept: the units of the
+    residences and organizations asked about, the units above them, and their border neighbours
+    (a handful of queries for one person or for fifty thousand)."""
 
-    def __init__(self):
-        self.units = {a.pk: a for a in Atu.objects.only("id", "kato", "level", "parent_id", "is_border_area")}
-        self.neighbours: dict[int, set[int]] = {}
-        for a, b in Atu.neighbours.through.objects.values_list("from_atu_id", "to_atu_id"):
-            self.neighbours.setdefault(a, set()).add(b)
-            self.neighbours.setdefault(b, set()).add(a)
+    def __init__(self, atu_ids: Iterable[int | None] = ()):
+        self.units: dict[int, Atu] = {}
+        self._neighbour_katos: dict[int, frozenset[str]] = {}
+        self.load(atu_ids)
+
+    def load(self, atu_ids: Iterable[int | None]) -> None:
+        missing = {pk for pk in atu_ids if pk is not None and pk not in self.units}
+        while missing:
+            fetched = list(
+                Atu.objects.filter(pk__in=missing).only("id", "kato", "level", "parent_id", "is_border_area")
+            )
+            self.units.update((a.pk, a) for a in fetched)
+            missing = {
+                a.parent_id for a in fetched if a.parent_id is not None and a.parent_id not in self.units
+            }
+        border = [pk for pk, a in self.units.items() if a.is_border_area and pk not in self._neighbour_katos]
+        if border:
+            found: dict[int, set[str]] = {pk: set() for pk in border}
+            through = Atu.neighbours.through.objects
+            for a, kato in through.filter(from_atu_id__in=border).values_list("from_atu_id", "to_atu__kato"):
+                found[a].add(kato)
+            for b, kato in through.filter(to_atu_id__in=border).values_list("to_atu_id", "from_atu__kato"):
+                found[b].add(kato)
+            self._neighbour_katos.update((pk, frozenset(k)) for pk, k in found.items())
 
     def chain(self, atu_id: int | None) -> list[Atu]:
+        if atu_id is not None and atu_id not in self.units:
+            self.load([atu_id])
         chain = []
         while atu_id is not None and atu_id in self.units:
             chain.append(self.units[atu_id])
             atu_id = self.units[atu_id].parent_id
         return chain
+
+    def kato(self, atu_id: int) -> str:
+        return self.chain(atu_id)[0].kato
 
     def katos(self, atu_id: int | None) -> tuple[str, ...]:
         return tuple(a.kato for a in self.chain(atu_id))
@@ -124,10 +149,9 @@ class AtuIndex:
         return bool(chain) and chain[-1].level == Atu.Level.CITY
 
     def border_neighbour_katos(self, atu_id: int | None) -> frozenset[str]:
-        katos = set()
+        katos: set[str] = set()
         for unit in self.chain(atu_id):
-            if unit.is_border_area:
-                katos |= {self.units[n].kato for n in self.neighbours.get(unit.pk, ()) if n in self.units}
+            katos |= self._neighbour_katos.get(unit.pk, frozenset())
         return frozenset(katos)
 
 

@@ -47,7 +47,7 @@ def attachment_facts(
     atus: selectors.AtuIndex | None = None,
 ) -> tuple[rules.Facts, object]:
     """Everything the rules need about one person for one request (reads only)."""
-    atus = atus or selectors.AtuIndex()
+    atus = atus or selectors.AtuIndex([person.residence_atu_id, organization.atu_id])
     valid_contract = selectors.contract_for(
         person=person, organization=organization, on=on, contract=contract
     )
@@ -69,7 +69,7 @@ def attachment_facts(
         person_in_city=atus.in_city(person.residence_atu_id),
         border_neighbour_katos=atus.border_neighbour_katos(person.residence_atu_id),
         organization_id=organization.pk,
-        organization_kato=atus.units[organization.atu_id].kato,
+        organization_kato=atus.kato(organization.atu_id),
         organization_may_attach=selectors.organization_may_attach_on(organization=organization, on=on),
         insured=bool(selectors.insured_ids_on(person_ids=[person.pk], on=on)),
         contract_valid_to=valid_contract.valid_to if valid_contract else None,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from patients.models import Person
 from patients.services import record_history
@@ -80,12 +80,17 @@ def attachments_transfer(
     list(Attachment.objects.select_for_update(no_key=True).filter(person_id__in=person_ids).values_list("pk"))
 
     book = selectors.rule_book()
-    atus = selectors.AtuIndex()
+    atus = selectors.AtuIndex(
+        [
+            target.atu_id,
+            *Person.objects.filter(pk__in=person_ids).values_list("residence_atu_id", flat=True).distinct(),
+        ]
+    )
     held = selectors.held_attachments(person_ids=person_ids)
     insured = selectors.insured_ids_on(person_ids=person_ids, on=on)
     represented = selectors.represented_ids(person_ids=person_ids)
     may_attach = selectors.organization_may_attach_on(organization=target, on=on)
-    target_kato = atus.units[target.atu_id].kato
+    target_kato = atus.kato(target.atu_id)
     confirmed = can_act_for(user, target.pk, CONFIRM_OVER_CAPACITY) if user is not None else False
     attached = selectors.district_attached_on(district=to_district, on=on) if to_district else None
 
@@ -152,19 +157,26 @@ def attachments_transfer(
         "ground": ground.code,
         "reason": reason,
     }
-    ending_ids = {d.ends_previous.id: d.starts_on for _p, d, _o in decided if d.ends_previous is not None}
-    ending = list(Attachment.objects.filter(pk__in=ending_ids))
-    for attachment in ending:
-        attachment.valid_to = ending_ids[attachment.pk] - datetime.timedelta(days=1)
-        attachment.end_reason = end_reason[:300]
-    bulk_update_with_history(
-        ending,
-        Attachment,
-        ["valid_to", "end_reason"],
-        batch_size=BATCH,
-        default_user=user,
-        default_change_reason=end_reason,
-    )
+    # One UPDATE per start date (all the same date unless rules moved a start), then one history
+    # row per ended attachment, written in bulk.
+    by_start: dict[datetime.date, list[int]] = {}
+    for _person, decision, _over in decided:
+        if decision.ends_previous is not None:
+            by_start.setdefault(decision.starts_on, []).append(decision.ends_previous.id)
+    for starts_on, ids in by_start.items():
+        for chunk in range(0, len(ids), BATCH * 10):
+            Attachment.objects.filter(pk__in=ids[chunk : chunk + BATCH * 10]).update(
+                valid_to=starts_on - datetime.timedelta(days=1), end_reason=end_reason[:300]
+            )
+    ended_ids = [pk for ids in by_start.values() for pk in ids]
+    for chunk in range(0, len(ended_ids), BATCH * 5):
+        Attachment.history.bulk_history_create(
+            list(Attachment.objects.filter(pk__in=ended_ids[chunk : chunk + BATCH * 5])),
+            batch_size=BATCH,
+            update=True,
+            default_user=user,
+            default_change_reason=end_reason,
+        )
     new = [
         Attachment(
             person_id=person.pk,
