@@ -56,6 +56,9 @@ class FamilyAttachForm(forms.Form):
     ground = forms.ModelChoiceField(Ground.objects.all(), label=_("Ground"))
     district = forms.ModelChoiceField(District.objects.none(), label=_("District"), required=False)
     on = forms.DateField(label=_("Attachment date"), widget=forms.DateInput(attrs={"type": "date"}))
+    consent = forms.BooleanField(
+        label=_("The written consent of the family members and each member's identity document are presented")
+    )
     reason = forms.CharField(label=_("Reason (for the history)"), max_length=300)
 
     def __init__(self, *args, user, family, **kwargs):

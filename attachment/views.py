@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from patients.forms import PersonSearchForm
 from patients.models import Person
 
-from . import printing, selectors, services
+from . import printing, rules, selectors, services
 from .access import organization_id_of, require_act_for, scope_to_organization
 from .filters import AttachedFilter
 from .forms import AttachForm, FamilyAttachForm
@@ -119,6 +119,15 @@ def attach(request, pk):
         "districts": districts,
         "grounds": _grounds_open(request.user, person, organization, today),
         "current": selectors.attachment_of(person=person, on=today),
+        "required": [
+            rules.DOCUMENTS[code]
+            for code in rules.required_documents(
+                contingents=selectors.contingents_on(person=person, on=today),
+                minor=rules.is_minor(person.birth_date, today),
+                ground_code=0,
+                channel="clinic",
+            )
+        ],
     }
     return render(request, "attachment/attach.html", context)
 

@@ -395,3 +395,15 @@ def test_district_capacity_counts_later_attachments_so_back_dating_cannot_overbo
         )
         == rules.DISTRICT_FULL
     )
+
+
+def test_attachment_status_is_derived_from_its_dates(ref, citizen, clinic):
+    attachment = attach(citizen, clinic, ref[1])
+    attachment.valid_to = datetime.date(2026, 12, 31)
+    assert [
+        attachment.status_on(d) for d in (ON - datetime.timedelta(days=1), ON, datetime.date(2027, 1, 1))
+    ] == [
+        "future",
+        "active",
+        "ended",
+    ]

@@ -249,3 +249,46 @@ def test_refusal_is_printable_as_pdf(registrar_client, walk_in, clinic1, ref):
 def test_person_card_has_an_attachments_tab(registrar_client, walk_in):
     response = registrar_client.get(reverse("patients:person_detail", args=[walk_in.pk]))
     assert reverse("attachment:person", args=[walk_in.pk]) in response.content.decode()
+
+
+def test_family_page_attaches_all_members_with_consent(registrar_client, walk_in, clinic1, ref):
+    from patients.models import FamilyLink
+
+    spouse = PersonFactory(residence_atu=clinic1.atu)
+    FamilyLink.objects.create(person=walk_in, relative=spouse, relation="spouse")
+    data = {
+        "members": [walk_in.pk, spouse.pk],
+        "organization": clinic1.pk,
+        "ground": ref[1].pk,
+        "on": "2026-03-02",
+        "reason": "family application",
+    }
+    response = registrar_client.post(reverse("attachment:family", args=[walk_in.pk]), data)
+    assert response.status_code == 200  # the written consent is required
+    assert not Attachment.objects.exists()
+    response = registrar_client.post(
+        reverse("attachment:family", args=[walk_in.pk]), {**data, "consent": "on"}
+    )
+    assert response.status_code == 302
+    assert set(Attachment.objects.values_list("person", flat=True)) == {walk_in.pk, spouse.pk}
+
+
+def test_family_page_refuses_all_when_one_member_is_refused(registrar_client, walk_in, clinic1, ref):
+    from patients.models import FamilyLink
+
+    child = PersonFactory(residence_atu=clinic1.atu, born=datetime.date(2018, 5, 5))  # no representative
+    FamilyLink.objects.create(person=walk_in, relative=child, relation="child")
+    response = registrar_client.post(
+        reverse("attachment:family", args=[walk_in.pk]),
+        {
+            "members": [walk_in.pk, child.pk],
+            "organization": clinic1.pk,
+            "ground": ref[1].pk,
+            "on": "2026-03-02",
+            "consent": "on",
+            "reason": "family application",
+        },
+    )
+    assert response.status_code == 200
+    assert "legal representative" in response.content.decode()
+    assert not Attachment.objects.exists()
