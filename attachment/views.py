@@ -18,7 +18,7 @@ from . import printing, rules, selectors, services
 from .access import organization_id_of, require_act_for, scope_to_organization
 from .filters import AttachedFilter
 from .forms import AttachForm, FamilyAttachForm
-from .models import Application, Attachment, Coupon, Organization, Refusal
+from .models import Application, Attachment, Coupon, Ground, Organization, Refusal
 
 PAGE_SIZE = 50
 
@@ -47,15 +47,13 @@ def person_attachments(request, pk):
     )
 
 
-def _grounds_open(user, person, organization, on):
+def _grounds_open(person, organization, on):
     """For each ground, whether the rules allow it for this person here today, and if not why."""
     if organization is None:
         return []
     book = selectors.rule_book()
     atus = selectors.AtuIndex()
     rows = []
-    from .models import Ground
-
     for ground in Ground.objects.all():
         decision = services.attachment_decide(
             person=person,
@@ -117,7 +115,7 @@ def attach(request, pk):
         "tab": "attachments",
         "form": form,
         "districts": districts,
-        "grounds": _grounds_open(request.user, person, organization, today),
+        "grounds": _grounds_open(person, organization, today),
         "current": selectors.attachment_of(person=person, on=today),
         "required": [
             rules.DOCUMENTS[code]

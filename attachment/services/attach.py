@@ -113,6 +113,14 @@ def attachment_decide(
     )
 
 
+def _over_capacity(facts: rules.Facts) -> bool:
+    return (
+        facts.district_capacity is not None
+        and facts.district_attached is not None
+        and facts.district_attached >= facts.district_capacity
+    )
+
+
 def _check_input(*, organization, district, channel, act, confirmed_by) -> None:
     errors = {}
     if district is not None and district.organization_id != organization.pk:
@@ -201,7 +209,7 @@ def attachment_create(
         application=application,
         valid_from=decision.starts_on,
         valid_to=decision.ends_on,
-        over_capacity_confirmed_by=confirmed_by if facts.district_attached is not None else None,
+        over_capacity_confirmed_by=confirmed_by if _over_capacity(facts) else None,
         created_by=user,
         reason=reason,
     )

@@ -289,6 +289,14 @@ def test_district_beyond_capacity_needs_the_clinic_heads_confirmation(ref, clini
         attach(second, clinic, ref[1], district=small, confirmed_by=head1)
     attachment = attach(second, clinic, ref[1], district=small, confirmed_by=head, user=registrar)
     assert attachment.over_capacity_confirmed_by == head
+    roomy = attach(
+        PersonFactory(residence_atu=almaly),
+        clinic,
+        ref[1],
+        district=DistrictFactory(organization=clinic),
+        confirmed_by=head,
+    )
+    assert roomy.over_capacity_confirmed_by is None  # recorded only when it was needed
     assert Attachment.objects.filter(district=small).count() == 2
 
 
