@@ -33,7 +33,7 @@ run: install
 	@set -e; \
 	if [ -z "$$DATABASE_URL" ]; then \
 	  export DATABASE_URL=$$(config/pgcluster.sh start $(PGDEV)); \
-	  trap 'config/pgcluster.sh stop $(PGDEV); kill 0 2>/dev/null' EXIT INT TERM; \
+	  trap 'trap - EXIT INT TERM; config/pgcluster.sh stop $(PGDEV); kill 0 2>/dev/null' EXIT INT TERM; \
 	fi; \
 	export DEBUG=$${DEBUG:-1}; \
 	$(PY) manage.py migrate --noinput; \
