@@ -203,6 +203,24 @@ def contract_for(*, person: Person, organization: Organization, on: datetime.dat
     return valid.order_by("-valid_to").first()
 
 
+def contract_ends_on(
+    *, person_ids: Iterable[int], organization: Organization, on: datetime.date
+) -> dict[int, datetime.date]:
+    """Per person: the latest end of a VMI/IMI contract valid on the date that covers them (as
+    insured or family member) and names the organization (§9-1)."""
+    from patients.models import InsuranceContract
+
+    ids = list(person_ids)
+    valid = InsuranceContract.objects.filter(in_force_on(on), organization=organization)
+    ends: dict[int, datetime.date] = {}
+    rows = list(valid.filter(insured_id__in=ids).values_list("insured_id", "valid_to")) + list(
+        valid.filter(family_members__in=ids).values_list("family_members", "valid_to")
+    )
+    for person_id, valid_to in rows:
+        ends[person_id] = max(valid_to, ends.get(person_id, valid_to))
+    return ends
+
+
 def calendar_exceptions(*, start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
     return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_working"))
 

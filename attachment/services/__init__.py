@@ -19,6 +19,7 @@ from .attach import (
     attachment_end,
     attachment_end_on_death,
     attachment_facts,
+    attachment_facts_many,
 )
 from .coupons import coupon_issue, coupon_print_record
 from .expire import ExpireSummary, attachments_expire
@@ -40,6 +41,7 @@ __all__ = [
     "attachment_end",
     "attachment_end_on_death",
     "attachment_facts",
+    "attachment_facts_many",
     "coupon_issue",
     "coupon_print_record",
     "family_attach",

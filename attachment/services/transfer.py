@@ -6,6 +6,7 @@ row per person. All or nothing unless `skip_refused`."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ from patients.services import record_history
 from .. import rules, selectors
 from ..access import can_act_for
 from ..models import Attachment, AttachmentAct, Channel, District, Ground, Organization
-from .attach import CONFIRM_OVER_CAPACITY
+from .attach import CONFIRM_OVER_CAPACITY, attachment_facts_many
 
 TRANSFER_GROUNDS = (6, 7, 8, 9)
 BATCH = 2000
@@ -80,41 +81,20 @@ def attachments_transfer(
     list(Attachment.objects.select_for_update(no_key=True).filter(person_id__in=person_ids).values_list("pk"))
 
     book = selectors.rule_book()
-    atus = selectors.AtuIndex(
-        [
-            target.atu_id,
-            *Person.objects.filter(pk__in=person_ids).values_list("residence_atu_id", flat=True).distinct(),
-        ]
-    )
-    held = selectors.held_attachments(person_ids=person_ids)
-    insured = selectors.insured_ids_on(person_ids=person_ids, on=on)
-    represented = selectors.represented_ids(person_ids=person_ids)
-    may_attach = selectors.organization_may_attach_on(organization=target, on=on)
-    target_kato = atus.kato(target.atu_id)
     confirmed = can_act_for(user, target.pk, CONFIRM_OVER_CAPACITY) if user is not None else False
     attached = selectors.district_attached_on(district=to_district, on=on) if to_district else None
 
     result = TransferResult()
     decided: list[tuple[Person, rules.Decision, bool]] = []
-    persons = Person.objects.filter(pk__in=person_ids).only(
-        "id", "first_name", "last_name", "birth_date", "date_of_death", "category", "residence_atu_id"
+    persons = list(
+        Person.objects.filter(pk__in=person_ids)
+        .only("id", "first_name", "last_name", "birth_date", "date_of_death", "category", "residence_atu_id")
+        .order_by("pk")
     )
-    for person in persons.order_by("pk").iterator(chunk_size=BATCH):
-        facts = rules.Facts(
-            birth_date=person.birth_date,
-            date_of_death=person.date_of_death,
-            category=person.category,
-            person_katos=atus.katos(person.residence_atu_id),
-            person_in_city=atus.in_city(person.residence_atu_id),
-            border_neighbour_katos=atus.border_neighbour_katos(person.residence_atu_id),
-            organization_id=target.pk,
-            organization_kato=target_kato,
-            organization_may_attach=may_attach,
-            insured=person.pk in insured,
-            contract_valid_to=None,
-            has_representative_with_document=(not rules.is_minor(person.birth_date, on))
-            or person.pk in represented,
-            attachments=held.get(person.pk, []),
+    facts_of = attachment_facts_many(persons=persons, organization=target, on=on)
+    for person in persons:
+        facts = dataclasses.replace(
+            facts_of[person.pk],
             district_attached=attached,
             district_capacity=to_district.capacity if to_district else None,
             over_capacity_confirmed=confirmed,
