@@ -1,9 +1,32 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from patients.admin_base import AuditedAdmin
 
 from .access import scope_to_organization
-from .models import Attachment, District, Ground, IntegrationPeriod, Organization, PurchaseContract
+from .forms import TransferForm
+from .models import (
+    Application,
+    Attachment,
+    AttachmentAct,
+    AtuComparisonLevel,
+    CalendarDay,
+    CampaignWindow,
+    Coupon,
+    District,
+    FreeChoiceLimit,
+    Ground,
+    GroundRule,
+    IntegrationPeriod,
+    Organization,
+    PurchaseContract,
+    Refusal,
+    RefusalReason,
+)
+from .services import attachments_transfer
 
 
 class ScopedAdmin(AuditedAdmin):
@@ -32,9 +55,59 @@ class OrganizationAdmin(AuditedAdmin):
     list_select_related = ["atu"]
     autocomplete_fields = ["atu"]
     inlines = [PurchaseContractInline, IntegrationPeriodInline]
+    actions = ["transfer_attachments"]
 
     def get_queryset(self, request):
         return scope_to_organization(super().get_queryset(request), request.user, "pk")
+
+    @admin.action(
+        description=gettext_lazy("Move the attached population to another organization (grounds 6–9)"),
+        permissions=["transfer"],
+    )
+    def transfer_attachments(self, request, queryset):
+        """All or nothing by default; the first run is a dry run that shows who would be refused."""
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Choose exactly one organization to move people from."), messages.ERROR
+            )
+            return None
+        source = queryset.get()
+        form = TransferForm(request.POST if "apply" in request.POST else None)
+        result = None
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = attachments_transfer(
+                    source=source,
+                    target=data["target"],
+                    ground=data["ground"],
+                    on=data["on"],
+                    user=request.user,
+                    reason=data["reason"],
+                    act_number=data["act_number"],
+                    skip_refused=data["skip_refused"],
+                    dry_run=data["dry_run"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if result.written:
+                    self.message_user(request, result.summary, messages.SUCCESS)
+                    return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Move the attached population"),
+            "source": source,
+            "form": form,
+            "result": result,
+            "opts": self.model._meta,
+            "action": "transfer_attachments",
+            "selected": source.pk,
+        }
+        return TemplateResponse(request, "admin/attachment/transfer.html", context)
+
+    def has_transfer_permission(self, request):
+        return request.user.has_perm("attachment.transfer_attachments")
 
 
 @admin.register(PurchaseContract)
@@ -65,8 +138,114 @@ class GroundAdmin(AuditedAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(ScopedAdmin):
+    """Read-only here: attachments change only through the attach service (pages, commands)."""
+
     list_display = ["person", "organization", "district", "ground", "valid_from", "valid_to"]
     list_filter = ["ground", "channel"]
     list_select_related = ["person", "organization", "district", "ground"]
-    raw_id_fields = ["person", "contract", "district", "created_by"]
+    raw_id_fields = [
+        "person",
+        "contract",
+        "district",
+        "created_by",
+        "act",
+        "application",
+        "over_capacity_confirmed_by",
+    ]
     show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GroundRule)
+class GroundRuleAdmin(AuditedAdmin):
+    list_display = [
+        "category",
+        "ground",
+        "condition",
+        "campaign_only",
+        "residence_atu",
+        "valid_from",
+        "valid_to",
+    ]
+    list_filter = ["category", "ground", "condition"]
+    list_select_related = ["ground"]
+
+
+@admin.register(CampaignWindow)
+class CampaignWindowAdmin(AuditedAdmin):
+    list_display = ["year", "atu", "starts_on", "ends_on", "takes_effect_on"]
+    list_select_related = ["atu"]
+    autocomplete_fields = ["atu"]
+
+
+@admin.register(AtuComparisonLevel)
+class AtuComparisonLevelAdmin(AuditedAdmin):
+    list_display = ["applies_to", "level", "valid_from", "valid_to"]
+
+
+@admin.register(FreeChoiceLimit)
+class FreeChoiceLimitAdmin(AuditedAdmin):
+    list_display = ["ground", "max_count", "months", "valid_from", "valid_to"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdmin):
+    list_display = ["date", "is_working", "name"]
+    list_filter = ["is_working"]
+    date_hierarchy = "date"
+
+
+@admin.register(RefusalReason)
+class RefusalReasonAdmin(AuditedAdmin):
+    list_display = ["code", "name_ru", "name_kk"]
+
+
+@admin.register(AttachmentAct)
+class AttachmentActAdmin(AuditedAdmin):
+    list_display = ["kind", "number", "date", "issuer"]
+    list_filter = ["kind"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(ScopedAdmin):
+    list_display = ["person", "organization", "ground", "channel", "status", "received_at", "due_by"]
+    list_filter = ["status", "channel"]
+    list_select_related = ["person", "organization", "ground"]
+    raw_id_fields = ["person", "applicant", "contract", "district", "decided_by", "received_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Refusal)
+class RefusalAdmin(ScopedAdmin):
+    list_display = ["person", "organization", "reason", "on", "created_at"]
+    list_select_related = ["person", "organization", "reason"]
+    raw_id_fields = ["person", "application", "created_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Coupon)
+class CouponAdmin(ScopedAdmin):
+    list_display = ["number", "organization", "attachment", "issued_at"]
+    list_select_related = ["organization", "attachment__person"]
+    raw_id_fields = ["attachment", "issued_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

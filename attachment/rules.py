@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # Refusal reason codes: one row each in the RefusalReason table (reference_data.REFUSAL_REASONS).
 PERSON_DEAD = "person_dead"
@@ -356,19 +357,19 @@ def decide(
 
 # Documents checklist (state service standard, row 8): code -> English label (translated in views).
 DOCUMENTS = {
-    "identity": "identity document or digital document",
-    "egov_request": "electronic request signed with the digital signature",
-    "pension_certificate": "pension certificate",
-    "disability_extract": "pension certificate or extract of the medical-social expertise act",
-    "guardianship_proof": "court decision or another document proving guardianship",
-    "commission_protocol": "protocol of the regional commission",
-    "commander_order": "extract of the commander's order",
-    "school_protocol": "rector's letter and protocol of the institution–clinic commission",
-    "birth_abroad": "document proving birth abroad",
-    "health_authority_decision": "decision of the local health authority",
-    "contract": "VMI/IMI contract",
-    "representative_identity": "identity document of the legal representative",
-    "power_of_attorney": "power of attorney",
+    "identity": gettext_lazy("identity document or digital document"),
+    "egov_request": gettext_lazy("electronic request signed with the digital signature"),
+    "pension_certificate": gettext_lazy("pension certificate"),
+    "disability_extract": gettext_lazy("pension certificate or extract of the medical-social expertise act"),
+    "guardianship_proof": gettext_lazy("court decision or another document proving guardianship"),
+    "commission_protocol": gettext_lazy("protocol of the regional commission"),
+    "commander_order": gettext_lazy("extract of the commander's order"),
+    "school_protocol": gettext_lazy("rector's letter and protocol of the institution–clinic commission"),
+    "birth_abroad": gettext_lazy("document proving birth abroad"),
+    "health_authority_decision": gettext_lazy("decision of the local health authority"),
+    "contract": gettext_lazy("VMI/IMI contract"),
+    "representative_identity": gettext_lazy("identity document of the legal representative"),
+    "power_of_attorney": gettext_lazy("power of attorney"),
 }
 CONTINGENT_DOCUMENTS = {
     "pensioner": "pension_certificate",

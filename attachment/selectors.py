@@ -58,7 +58,15 @@ def district_counts_on(*, organization: Organization, on: datetime.date) -> Quer
 
 
 def district_attached_on(*, district: District, on: datetime.date) -> int:
-    return attachments_active_on(on=on).filter(district=district).count()
+    """People the district serves on the date or will serve after it (future attachments, e.g.
+    from a campaign, take their place too, so back-dating cannot overbook a district)."""
+    return (
+        Attachment.objects.filter(district=district)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .values("person")
+        .distinct()
+        .count()
+    )
 
 
 def organizations_may_attach_on(*, on: datetime.date) -> QuerySet[Organization]:
@@ -92,21 +100,46 @@ def rule_book() -> RuleBook:
 
 
 class AtuIndex:
-    """The ATU tree in memory (a few thousand rows): chains, cities and border neighbours."""
+    """The part of the ATU tree the rules need, loaded on demand and kept: the units of the
+    residences and organizations asked about, the units above them, and their border neighbours
+    (a handful of queries for one person or for fifty thousand)."""
 
-    def __init__(self):
-        self.units = {a.pk: a for a in Atu.objects.only("id", "kato", "level", "parent_id", "is_border_area")}
-        self.neighbours: dict[int, set[int]] = {}
-        for a, b in Atu.neighbours.through.objects.values_list("from_atu_id", "to_atu_id"):
-            self.neighbours.setdefault(a, set()).add(b)
-            self.neighbours.setdefault(b, set()).add(a)
+    def __init__(self, atu_ids: Iterable[int | None] = ()):
+        self.units: dict[int, Atu] = {}
+        self._neighbour_katos: dict[int, frozenset[str]] = {}
+        self.load(atu_ids)
+
+    def load(self, atu_ids: Iterable[int | None]) -> None:
+        missing = {pk for pk in atu_ids if pk is not None and pk not in self.units}
+        while missing:
+            fetched = list(
+                Atu.objects.filter(pk__in=missing).only("id", "kato", "level", "parent_id", "is_border_area")
+            )
+            self.units.update((a.pk, a) for a in fetched)
+            missing = {
+                a.parent_id for a in fetched if a.parent_id is not None and a.parent_id not in self.units
+            }
+        border = [pk for pk, a in self.units.items() if a.is_border_area and pk not in self._neighbour_katos]
+        if border:
+            found: dict[int, set[str]] = {pk: set() for pk in border}
+            through = Atu.neighbours.through.objects
+            for a, kato in through.filter(from_atu_id__in=border).values_list("from_atu_id", "to_atu__kato"):
+                found[a].add(kato)
+            for b, kato in through.filter(to_atu_id__in=border).values_list("to_atu_id", "from_atu__kato"):
+                found[b].add(kato)
+            self._neighbour_katos.update((pk, frozenset(k)) for pk, k in found.items())
 
     def chain(self, atu_id: int | None) -> list[Atu]:
+        if atu_id is not None and atu_id not in self.units:
+            self.load([atu_id])
         chain = []
         while atu_id is not None and atu_id in self.units:
             chain.append(self.units[atu_id])
             atu_id = self.units[atu_id].parent_id
         return chain
+
+    def kato(self, atu_id: int) -> str:
+        return self.chain(atu_id)[0].kato
 
     def katos(self, atu_id: int | None) -> tuple[str, ...]:
         return tuple(a.kato for a in self.chain(atu_id))
@@ -116,10 +149,9 @@ class AtuIndex:
         return bool(chain) and chain[-1].level == Atu.Level.CITY
 
     def border_neighbour_katos(self, atu_id: int | None) -> frozenset[str]:
-        katos = set()
+        katos: set[str] = set()
         for unit in self.chain(atu_id):
-            if unit.is_border_area:
-                katos |= {self.units[n].kato for n in self.neighbours.get(unit.pk, ()) if n in self.units}
+            katos |= self._neighbour_katos.get(unit.pk, frozenset())
         return frozenset(katos)
 
 
@@ -169,6 +201,24 @@ def contract_for(*, person: Person, organization: Organization, on: datetime.dat
     if contract is not None:
         valid = valid.filter(pk=contract.pk)
     return valid.order_by("-valid_to").first()
+
+
+def contract_ends_on(
+    *, person_ids: Iterable[int], organization: Organization, on: datetime.date
+) -> dict[int, datetime.date]:
+    """Per person: the latest end of a VMI/IMI contract valid on the date that covers them (as
+    insured or family member) and names the organization (§9-1)."""
+    from patients.models import InsuranceContract
+
+    ids = list(person_ids)
+    valid = InsuranceContract.objects.filter(in_force_on(on), organization=organization)
+    ends: dict[int, datetime.date] = {}
+    rows = list(valid.filter(insured_id__in=ids).values_list("insured_id", "valid_to")) + list(
+        valid.filter(family_members__in=ids).values_list("family_members", "valid_to")
+    )
+    for person_id, valid_to in rows:
+        ends[person_id] = max(valid_to, ends.get(person_id, valid_to))
+    return ends
 
 
 def calendar_exceptions(*, start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:

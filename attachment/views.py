@@ -1,10 +1,320 @@
-"""Registrar pages of attachments."""
+"""Registrar pages of attachments: thin views over the services, scoped by attachment.access."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from patients.forms import PersonSearchForm
+from patients.models import Person
+
+from . import printing, rules, selectors, services
+from .access import organization_id_of, require_act_for, scope_to_organization
+from .filters import AttachedFilter
+from .forms import AttachForm, FamilyAttachForm
+from .models import Application, Attachment, Coupon, Ground, Organization, Refusal
+
+PAGE_SIZE = 50
 
 
 def home(request):
     """The start page after login."""
     return render(request, "home.html", {"search_form": PersonSearchForm()})
+
+
+def _person_or_404(pk) -> Person:
+    return get_object_or_404(Person.objects.select_related("residence_atu"), pk=pk)
+
+
+@permission_required("attachment.view_attachment", raise_exception=True)
+def person_attachments(request, pk):
+    """The person card's tab: every attachment (past ones end, never vanish), refusals, applications."""
+    person = _person_or_404(pk)
+    attachments = person.attachments.select_related("organization", "district", "ground", "act", "coupon")
+    refusals = scope_to_organization(Refusal.objects.filter(person=person), request.user).select_related(
+        "organization", "reason", "ground"
+    )
+    return render(
+        request,
+        "attachment/person_attachments.html",
+        {"person": person, "tab": "attachments", "attachments": attachments, "refusals": refusals},
+    )
+
+
+def _grounds_open(person, organization, on):
+    """For each ground, whether the rules allow it for this person here today, and if not why."""
+    if organization is None:
+        return []
+    book = selectors.rule_book()
+    atus = selectors.AtuIndex()
+    rows = []
+    for ground in Ground.objects.all():
+        decision = services.attachment_decide(
+            person=person,
+            organization=organization,
+            ground=ground,
+            on=on,
+            channel="clinic",
+            book=book,
+            atus=atus,
+        )
+        rows.append((ground, [r for r in decision.refusals if r.code != "channel_not_allowed"]))
+    return rows
+
+
+@permission_required("attachment.add_attachment", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def attach(request, pk):
+    """Attach from the person card: the decision (attached, or refused with reasons) at once."""
+    person = _person_or_404(pk)
+    today = timezone.localdate()
+    own = organization_id_of(request.user)
+    form = AttachForm(
+        request.POST or None,
+        user=request.user,
+        person=person,
+        initial={"organization": own, "on": today, "reason": _("Application at the clinic")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organization = data["organization"]
+        require_act_for(request.user, organization.pk)
+        try:
+            result = services.application_submit(
+                person=person,
+                organization=organization,
+                ground=data["ground"],
+                channel=data["channel"],
+                requested_on=data["on"],
+                received_at=timezone.now(),
+                district=data["district"],
+                contract=data["contract"],
+                documents=data["documents"],
+                user=request.user,
+                reason=data["reason"],
+                confirmed_by=request.user if data.get("confirm_over_capacity") else None,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if isinstance(result, Attachment):
+                messages.success(request, _("Attached."))
+                return redirect("attachment:detail", pk=result.pk)
+            messages.error(request, _("Refused: %(reason)s") % {"reason": result.reason})
+            return redirect("attachment:refusal", pk=result.pk)
+    organization = Organization.objects.filter(pk=own).first() if own else None
+    districts = selectors.district_counts_on(organization=organization, on=today) if organization else []
+    context = {
+        "person": person,
+        "tab": "attachments",
+        "form": form,
+        "districts": districts,
+        "grounds": _grounds_open(person, organization, today),
+        "current": selectors.attachment_of(person=person, on=today),
+        "required": [
+            rules.DOCUMENTS[code]
+            for code in rules.required_documents(
+                contingents=selectors.contingents_on(person=person, on=today),
+                minor=rules.is_minor(person.birth_date, today),
+                ground_code=0,
+                channel="clinic",
+            )
+        ],
+    }
+    return render(request, "attachment/attach.html", context)
+
+
+@permission_required("attachment.add_attachment", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def family_attach(request, pk):
+    """One family member applies for several with their written consent: all or none (§9-1)."""
+    person = _person_or_404(pk)
+    family = Person.objects.filter(Q(pk=person.pk) | Q(pk__in=person.family_links.values("relative")))
+    form = FamilyAttachForm(
+        request.POST or None,
+        user=request.user,
+        family=family,
+        initial={"organization": organization_id_of(request.user), "on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        require_act_for(request.user, data["organization"].pk)
+        try:
+            services.family_attach(
+                applicant=person,
+                members=list(data["members"]),
+                organization=data["organization"],
+                ground=data["ground"],
+                on=data["on"],
+                channel="insurer" if data["ground"].code == 4 else "clinic",
+                user=request.user,
+                reason=data["reason"],
+                district=data["district"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The family members were attached."))
+            return redirect("attachment:person", pk=person.pk)
+    return render(
+        request, "attachment/family_attach.html", {"person": person, "tab": "attachments", "form": form}
+    )
+
+
+def _scoped_attachment(request, pk) -> Attachment:
+    queryset = scope_to_organization(Attachment.objects.all(), request.user).select_related(
+        "person", "organization", "district", "ground", "act", "created_by", "contract"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@permission_required("attachment.view_attachment", raise_exception=True)
+def attachment_detail(request, pk):
+    attachment = _scoped_attachment(request, pk)
+    coupon = Coupon.objects.filter(attachment=attachment).first()
+    return render(
+        request,
+        "attachment/attachment_detail.html",
+        {"a": attachment, "person": attachment.person, "tab": "attachments", "coupon": coupon},
+    )
+
+
+@permission_required("attachment.change_attachment", raise_exception=True)
+@require_POST
+def coupon_issue(request, pk):
+    attachment = _scoped_attachment(request, pk)
+    require_act_for(request.user, attachment.organization_id)
+    coupon = services.coupon_issue(attachment=attachment, on=timezone.localdate(), user=request.user)
+    return redirect("attachment:coupon", pk=coupon.pk)
+
+
+def _scoped_coupon(request, pk) -> Coupon:
+    queryset = scope_to_organization(Coupon.objects.all(), request.user).select_related(
+        "attachment__person",
+        "attachment__organization",
+        "attachment__district",
+        "attachment__ground",
+        "issued_by",
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@permission_required("attachment.view_attachment", raise_exception=True)
+def coupon_page(request, pk):
+    """Printable coupon; every view of it for printing is recorded as a print."""
+    coupon = _scoped_coupon(request, pk)
+    lang = printing.language_of(request)
+    services.coupon_print_record(coupon=coupon, user=request.user, language=lang, file_format="html")
+    html = printing.render_form(
+        "attachment/coupon_print.html", printing.coupon_context(request, coupon, lang), lang
+    )
+    return HttpResponse(html)
+
+
+@permission_required("attachment.view_attachment", raise_exception=True)
+def coupon_pdf(request, pk):
+    coupon = _scoped_coupon(request, pk)
+    lang = printing.language_of(request)
+    services.coupon_print_record(coupon=coupon, user=request.user, language=lang, file_format="pdf")
+    html = printing.render_form(
+        "attachment/coupon_print.html", printing.coupon_context(request, coupon, lang), lang
+    )
+    response = HttpResponse(
+        printing.to_pdf(html, request.build_absolute_uri("/")), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="coupon-{coupon.number}.pdf"'
+    return response
+
+
+@login_not_required
+def coupon_verify(request, token):
+    """Public: only whether the coupon is valid, the organization, the dates and a masked name."""
+    coupon = get_object_or_404(
+        Coupon.objects.select_related("attachment__person", "attachment__organization"), token=token
+    )
+    attachment = coupon.attachment
+    today = timezone.localdate()
+    valid = attachment.valid_to is None or attachment.valid_to >= today
+    return render(
+        request, "attachment/coupon_verify.html", {"coupon": coupon, "a": attachment, "valid": valid}
+    )
+
+
+def _scoped_refusal(request, pk) -> Refusal:
+    queryset = scope_to_organization(Refusal.objects.all(), request.user).select_related(
+        "person", "organization", "reason", "ground", "created_by"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@permission_required("attachment.view_attachment", raise_exception=True)
+def refusal_detail(request, pk):
+    refusal = _scoped_refusal(request, pk)
+    return render(
+        request,
+        "attachment/refusal_detail.html",
+        {"refusal": refusal, "person": refusal.person, "tab": "attachments"},
+    )
+
+
+@permission_required("attachment.view_attachment", raise_exception=True)
+def refusal_print(request, pk):
+    refusal = _scoped_refusal(request, pk)
+    lang = printing.language_of(request)
+    context = {"r": refusal, "L": printing.LABELS[lang], "lang": lang}
+    html = printing.render_form("attachment/refusal_print.html", context, lang)
+    if request.GET.get("format") == "pdf":
+        return HttpResponse(
+            printing.to_pdf(html, request.build_absolute_uri("/")), content_type="application/pdf"
+        )
+    return HttpResponse(html)
+
+
+@permission_required("attachment.view_application", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def application_queue(request):
+    """Received applications with their due time, the earliest due (overdue) first."""
+    organizations = scope_to_organization(Organization.objects.all(), request.user, "pk")
+    if request.method == "POST":
+        application = get_object_or_404(
+            Application.objects.filter(organization__in=organizations), pk=request.POST.get("application")
+        )
+        require_act_for(request.user, application.organization_id)
+        try:
+            result = services.application_decide(
+                application=application, user=request.user, reason=_("Decided")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("attachment:queue")
+        if isinstance(result, Attachment):
+            return redirect("attachment:detail", pk=result.pk)
+        return redirect("attachment:refusal", pk=result.pk)
+    now = timezone.now()
+    rows = list(selectors.applications_queue(organizations=organizations)[:200])
+    return render(request, "attachment/queue.html", {"rows": rows, "now": now})
+
+
+@permission_required("attachment.view_attachment", raise_exception=True)
+def attached_list(request):
+    """The attached population of the user's organization (every organization for administrators)."""
+    base = scope_to_organization(Attachment.objects.all(), request.user).select_related(
+        "person", "district", "ground", "organization"
+    )
+    attached = AttachedFilter(request.GET or None, queryset=base, user=request.user)
+    page = Paginator(
+        attached.qs.order_by("person__last_name", "person__first_name", "id"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "attachment/attached_list.html",
+        {"filter": attached, "page": page, "query": query.urlencode()},
+    )

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from attachment.views import home
+from attachment.views import coupon_verify, home
 
 urlpatterns = [
     path("", home, name="home"),
@@ -11,5 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("persons/", include("patients.urls")),
     path("persons/", include("coverage.urls")),
+    path("attachments/", include("attachment.urls")),
+    path("coupons/<str:token>/", coupon_verify, name="coupon_verify"),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from .applications import (
     application_decide,
     application_due_by,
     application_receive,
+    application_submit,
     family_attach,
     refusal_record,
 )
@@ -18,6 +19,7 @@ from .attach import (
     attachment_end,
     attachment_end_on_death,
     attachment_facts,
+    attachment_facts_many,
 )
 from .coupons import coupon_issue, coupon_print_record
 from .expire import ExpireSummary, attachments_expire
@@ -29,6 +31,7 @@ __all__ = [
     "application_decide",
     "application_due_by",
     "application_receive",
+    "application_submit",
     "ExpireSummary",
     "TransferResult",
     "attachments_expire",
@@ -38,6 +41,7 @@ __all__ = [
     "attachment_end",
     "attachment_end_on_death",
     "attachment_facts",
+    "attachment_facts_many",
     "coupon_issue",
     "coupon_print_record",
     "family_attach",

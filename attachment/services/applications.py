@@ -140,6 +140,15 @@ def application_decide(
     return result
 
 
+@transaction.atomic
+def application_submit(*, user, reason: str, confirmed_by=None, act=None, **fields) -> Attachment | Refusal:
+    """Receive an application at the clinic and decide it at once (the registrar's page)."""
+    application = application_receive(user=user, **fields)
+    return application_decide(
+        application=application, user=user, reason=reason, confirmed_by=confirmed_by, act=act
+    )
+
+
 class FamilyRefused(ValidationError):
     """At least one member is refused: nobody of the family is attached (§9-1, all or none)."""
 

@@ -6,13 +6,14 @@ row per person. All or nothing unless `skip_refused`."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from patients.models import Person
 from patients.services import record_history
@@ -20,7 +21,7 @@ from patients.services import record_history
 from .. import rules, selectors
 from ..access import can_act_for
 from ..models import Attachment, AttachmentAct, Channel, District, Ground, Organization
-from .attach import CONFIRM_OVER_CAPACITY
+from .attach import CONFIRM_OVER_CAPACITY, attachment_facts_many
 
 TRANSFER_GROUNDS = (6, 7, 8, 9)
 BATCH = 2000
@@ -80,36 +81,20 @@ def attachments_transfer(
     list(Attachment.objects.select_for_update(no_key=True).filter(person_id__in=person_ids).values_list("pk"))
 
     book = selectors.rule_book()
-    atus = selectors.AtuIndex()
-    held = selectors.held_attachments(person_ids=person_ids)
-    insured = selectors.insured_ids_on(person_ids=person_ids, on=on)
-    represented = selectors.represented_ids(person_ids=person_ids)
-    may_attach = selectors.organization_may_attach_on(organization=target, on=on)
-    target_kato = atus.units[target.atu_id].kato
     confirmed = can_act_for(user, target.pk, CONFIRM_OVER_CAPACITY) if user is not None else False
     attached = selectors.district_attached_on(district=to_district, on=on) if to_district else None
 
     result = TransferResult()
     decided: list[tuple[Person, rules.Decision, bool]] = []
-    persons = Person.objects.filter(pk__in=person_ids).only(
-        "id", "first_name", "last_name", "birth_date", "date_of_death", "category", "residence_atu_id"
+    persons = list(
+        Person.objects.filter(pk__in=person_ids)
+        .only("id", "first_name", "last_name", "birth_date", "date_of_death", "category", "residence_atu_id")
+        .order_by("pk")
     )
-    for person in persons.order_by("pk").iterator(chunk_size=BATCH):
-        facts = rules.Facts(
-            birth_date=person.birth_date,
-            date_of_death=person.date_of_death,
-            category=person.category,
-            person_katos=atus.katos(person.residence_atu_id),
-            person_in_city=atus.in_city(person.residence_atu_id),
-            border_neighbour_katos=atus.border_neighbour_katos(person.residence_atu_id),
-            organization_id=target.pk,
-            organization_kato=target_kato,
-            organization_may_attach=may_attach,
-            insured=person.pk in insured,
-            contract_valid_to=None,
-            has_representative_with_document=(not rules.is_minor(person.birth_date, on))
-            or person.pk in represented,
-            attachments=held.get(person.pk, []),
+    facts_of = attachment_facts_many(persons=persons, organization=target, on=on)
+    for person in persons:
+        facts = dataclasses.replace(
+            facts_of[person.pk],
             district_attached=attached,
             district_capacity=to_district.capacity if to_district else None,
             over_capacity_confirmed=confirmed,
@@ -140,7 +125,7 @@ def attachments_transfer(
         kind=AttachmentAct.Kind.ADMINISTRATOR,
         number=act_number or f"{source.bin}-{on:%Y%m%d}",
         date=on,
-        issuer=str(user) if user is not None else "",
+        issuer=str(user) if user is not None else _("system"),
     )
     act.full_clean()
     record_history(act, user=user, reason=reason)
@@ -152,19 +137,26 @@ def attachments_transfer(
         "ground": ground.code,
         "reason": reason,
     }
-    ending_ids = {d.ends_previous.id: d.starts_on for _p, d, _o in decided if d.ends_previous is not None}
-    ending = list(Attachment.objects.filter(pk__in=ending_ids))
-    for attachment in ending:
-        attachment.valid_to = ending_ids[attachment.pk] - datetime.timedelta(days=1)
-        attachment.end_reason = end_reason[:300]
-    bulk_update_with_history(
-        ending,
-        Attachment,
-        ["valid_to", "end_reason"],
-        batch_size=BATCH,
-        default_user=user,
-        default_change_reason=end_reason,
-    )
+    # One UPDATE per start date (all the same date unless rules moved a start), then one history
+    # row per ended attachment, written in bulk.
+    by_start: dict[datetime.date, list[int]] = {}
+    for _person, decision, _over in decided:
+        if decision.ends_previous is not None:
+            by_start.setdefault(decision.starts_on, []).append(decision.ends_previous.id)
+    for starts_on, ids in by_start.items():
+        for chunk in range(0, len(ids), BATCH * 10):
+            Attachment.objects.filter(pk__in=ids[chunk : chunk + BATCH * 10]).update(
+                valid_to=starts_on - datetime.timedelta(days=1), end_reason=end_reason[:300]
+            )
+    ended_ids = [pk for ids in by_start.values() for pk in ids]
+    for chunk in range(0, len(ended_ids), BATCH * 5):
+        Attachment.history.bulk_history_create(
+            list(Attachment.objects.filter(pk__in=ended_ids[chunk : chunk + BATCH * 5])),
+            batch_size=BATCH,
+            update=True,
+            default_user=user,
+            default_change_reason=end_reason,
+        )
     new = [
         Attachment(
             person_id=person.pk,

@@ -289,6 +289,14 @@ def test_district_beyond_capacity_needs_the_clinic_heads_confirmation(ref, clini
         attach(second, clinic, ref[1], district=small, confirmed_by=head1)
     attachment = attach(second, clinic, ref[1], district=small, confirmed_by=head, user=registrar)
     assert attachment.over_capacity_confirmed_by == head
+    roomy = attach(
+        PersonFactory(residence_atu=almaly),
+        clinic,
+        ref[1],
+        district=DistrictFactory(organization=clinic),
+        confirmed_by=head,
+    )
+    assert roomy.over_capacity_confirmed_by is None  # recorded only when it was needed
     assert Attachment.objects.filter(district=small).count() == 2
 
 
@@ -384,3 +392,26 @@ def test_documents_checklist_incomplete_is_refused(ref, citizen, clinic):
         == rules.DOCUMENTS_INCOMPLETE
     )
     assert attach(citizen, clinic, ref[1], documents=["identity"]).person == citizen
+
+
+def test_district_capacity_counts_later_attachments_so_back_dating_cannot_overbook(ref, clinic, almaly):
+    small = DistrictFactory(organization=clinic, code="08", capacity=1)
+    attach(PersonFactory(residence_atu=almaly), clinic, ref[1], on=datetime.date(2026, 5, 4), district=small)
+    assert (
+        refused_code(
+            person=PersonFactory(residence_atu=almaly), organization=clinic, ground=ref[1], district=small
+        )
+        == rules.DISTRICT_FULL
+    )
+
+
+def test_attachment_status_is_derived_from_its_dates(ref, citizen, clinic):
+    attachment = attach(citizen, clinic, ref[1])
+    attachment.valid_to = datetime.date(2026, 12, 31)
+    assert [
+        attachment.status_on(d) for d in (ON - datetime.timedelta(days=1), ON, datetime.date(2027, 1, 1))
+    ] == [
+        "future",
+        "active",
+        "ended",
+    ]

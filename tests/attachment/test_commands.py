@@ -281,3 +281,25 @@ def test_transfer_rejects_a_non_institutional_ground(ref, clinic, almaly, rules_
             "x",
             stdout=io.StringIO(),
         )
+
+
+def test_transfer_applies_the_attach_rules_to_every_person(liquidated, clinic, almaly, rules_admin):
+    """§4: the organization people move to must be allowed to attach, as for a single attachment."""
+    target = OrganizationFactory(atu=almaly, may_attach=False)
+    code, out = run(
+        "transfer_attachments",
+        clinic.bin,
+        target.bin,
+        "--ground",
+        "9",
+        "--on",
+        "2026-04-01",
+        "--user",
+        "admin",
+        "--reason",
+        "privatization",
+        "--skip-refused",
+    )
+    assert out.count("organization_may_not_attach") == 3
+    assert out.strip().endswith("moved=0 refused=3")
+    assert not Attachment.objects.filter(organization=target).exists()

@@ -106,3 +106,52 @@ def test_par4_threads_attaching_on_successive_dates_chain_the_history(ref, citiz
         assert before.valid_to == after.valid_from - datetime.timedelta(days=1)
         assert before.history.filter(history_type="~").exists()
     connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_coupons_issued_at_once_get_distinct_numbers(ref, almaly):
+    import datetime
+
+    from attachment.services import coupon_issue
+
+    from ..factories import PersonFactory
+
+    clinic = OrganizationFactory(atu=almaly)
+    attachments = [
+        attachment_create(
+            person=PersonFactory(residence_atu=almaly),
+            organization=clinic,
+            ground=ref[1],
+            on=ON,
+            channel=Channel.CLINIC,
+            user=None,
+            reason="x",
+        )
+        for _ in range(THREADS)
+    ]
+    barrier = threading.Barrier(THREADS)
+    errors: list[Exception] = []
+
+    def issue(attachment):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait(timeout=30)
+            coupon_issue(attachment=attachment, on=datetime.date(2026, 3, 2), user=None)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=issue, args=(a,)) for a in attachments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    from attachment.models import Coupon
+
+    assert errors == []
+    assert sorted(Coupon.objects.filter(organization=clinic).values_list("serial", flat=True)) == list(
+        range(1, THREADS + 1)
+    )
+    connection.close()

@@ -7,11 +7,12 @@ import random
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from attachment import selectors
 from attachment.access import AUDITOR, CLINIC_HEAD, REGISTRAR, RULES_ADMIN, roles_ensure
 from attachment.models import (
-    Attachment,
     Channel,
     District,
     Ground,
@@ -19,6 +20,7 @@ from attachment.models import (
     Organization,
     PurchaseContract,
 )
+from attachment.services import AttachmentRefused, application_receive, attachment_create, coupon_issue
 from patients.iin import make_iin
 from patients.models import (
     Atu,
@@ -238,42 +240,58 @@ class Command(BaseCommand):
         self._attachments(people, orgs, registrar, today)
 
     def _attachments(self, people, orgs, registrar, today):
+        """Attachments made through the attach service, so the demo obeys every rule."""
         grounds = {g.code: g for g in Ground.objects.all()}
         contracts = {c.insured_id: c for c in InsuranceContract.objects.filter(insured__in=people)}
         districts = {org.pk: list(org.districts.all()) for org in orgs}
-        rows = []
+        book, atus = selectors.rule_book(), selectors.AtuIndex()
+        attached, refused = 0, {}
         for i, person in enumerate(people):
             org = orgs[i % 2]
             if person.category >= 6:
                 contract = contracts.get(person.pk)
                 if contract is None:
                     continue
-                rows.append(
-                    Attachment(
-                        person=person,
-                        organization=contract.organization,
-                        district=districts[contract.organization_id][0],
-                        ground=grounds[4],
-                        channel=Channel.INSURER,
-                        contract=contract,
-                        valid_from=contract.valid_from,
-                        valid_to=contract.valid_to,
-                        created_by=registrar,
-                        reason=REASON,
-                    )
-                )
+                request = {
+                    "organization": contract.organization,
+                    "district": districts[contract.organization_id][0],
+                    "ground": grounds[4],
+                    "channel": Channel.INSURER,
+                    "contract": contract,
+                    "on": contract.valid_from,
+                }
             elif i % 7:
-                district = districts[org.pk][2 if person.is_minor_on(today) else i % 2]
-                rows.append(
-                    Attachment(
-                        person=person,
-                        organization=org,
-                        district=district,
-                        ground=grounds[2 if i % 3 else 1],
-                        channel=Channel.CLINIC if i % 2 else Channel.EGOV,
-                        valid_from=today - datetime.timedelta(days=30 + i),
-                        created_by=registrar,
-                        reason=REASON,
-                    )
+                request = {
+                    "organization": org,
+                    "district": districts[org.pk][2 if person.is_minor_on(today) else i % 2],
+                    "ground": grounds[2 if i % 3 else 1],
+                    "channel": Channel.CLINIC if i % 2 else Channel.EGOV,
+                    "on": today - datetime.timedelta(days=30 + i),
+                }
+            else:
+                continue
+            try:
+                attachment = attachment_create(
+                    person=person, user=registrar, reason=REASON, book=book, atus=atus, **request
                 )
-        bulk_create_with_history(rows, Attachment, default_user=registrar, default_change_reason=REASON)
+            except AttachmentRefused as error:
+                refused[error.code] = refused.get(error.code, 0) + 1
+                continue
+            attached += 1
+            if i % 5 == 0:
+                coupon_issue(attachment=attachment, on=today, user=registrar)
+        # A few applications waiting in the queue (one overdue) for the registrar's page.
+        waiting = [p for i, p in enumerate(people) if i % 7 == 0 and p.category <= 5][:3]
+        now = timezone.now()
+        for n, person in enumerate(waiting):
+            application_receive(
+                person=person,
+                organization=orgs[0],
+                ground=grounds[1],
+                channel=Channel.EGOV,
+                requested_on=today,
+                received_at=now - datetime.timedelta(days=3 if n == 0 else 0, hours=n),
+                documents=["egov_request"],
+                user=registrar,
+            )
+        self.stdout.write(f"attachments: attached={attached} refused={refused or 0} waiting={len(waiting)}")

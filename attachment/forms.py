@@ -1,0 +1,83 @@
+"""Input shape of the registrar pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from patients.models import InsuranceContract
+
+from . import rules
+from .access import scope_to_organization
+from .models import Channel, District, Ground, Organization
+
+CLINIC_CHANNELS = [(c.value, c.label) for c in (Channel.CLINIC, Channel.EGOV, Channel.INSURER)]
+
+
+class AttachForm(forms.Form):
+    organization = forms.ModelChoiceField(Organization.objects.none(), label=_("PHC organization"))
+    ground = forms.ModelChoiceField(Ground.objects.all(), label=_("Ground"))
+    district = forms.ModelChoiceField(District.objects.none(), label=_("District"), required=False)
+    on = forms.DateField(label=_("Attachment date"), widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label=_("Channel"), choices=CLINIC_CHANNELS)
+    contract = forms.ModelChoiceField(
+        InsuranceContract.objects.none(), label=_("VMI/IMI contract"), required=False
+    )
+    documents = forms.MultipleChoiceField(
+        label=_("Documents presented"),
+        choices=list(rules.DOCUMENTS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    confirm_over_capacity = forms.BooleanField(
+        label=_("As clinic head I confirm attaching beyond the district's capacity"), required=False
+    )
+    reason = forms.CharField(label=_("Reason (for the history)"), max_length=300)
+
+    def __init__(self, *args, user, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        organizations = scope_to_organization(Organization.objects.all(), user, "pk")
+        self.fields["organization"].queryset = organizations
+        self.fields["district"].queryset = District.objects.filter(
+            organization__in=organizations
+        ).select_related("organization")
+        self.fields["contract"].queryset = InsuranceContract.objects.filter(insured=person) | (
+            InsuranceContract.objects.filter(family_members=person)
+        )
+        if not user.has_perm("attachment.confirm_over_capacity"):
+            del self.fields["confirm_over_capacity"]
+
+
+class FamilyAttachForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("Family members (with their written consent)"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    organization = forms.ModelChoiceField(Organization.objects.none(), label=_("PHC organization"))
+    ground = forms.ModelChoiceField(Ground.objects.all(), label=_("Ground"))
+    district = forms.ModelChoiceField(District.objects.none(), label=_("District"), required=False)
+    on = forms.DateField(label=_("Attachment date"), widget=forms.DateInput(attrs={"type": "date"}))
+    consent = forms.BooleanField(
+        label=_("The written consent of the family members and each member's identity document are presented")
+    )
+    reason = forms.CharField(label=_("Reason (for the history)"), max_length=300)
+
+    def __init__(self, *args, user, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        organizations = scope_to_organization(Organization.objects.all(), user, "pk")
+        self.fields["members"].queryset = family
+        self.fields["organization"].queryset = organizations
+        self.fields["district"].queryset = District.objects.filter(organization__in=organizations)
+
+
+class TransferForm(forms.Form):
+    """The admin action's intermediate page (grounds 6–9)."""
+
+    target = forms.ModelChoiceField(Organization.objects.all(), label=_("Move to organization"))
+    ground = forms.ModelChoiceField(Ground.objects.filter(code__in=[6, 7, 8, 9]), label=_("Ground"))
+    on = forms.DateField(
+        label=_("First day at the new organization"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    act_number = forms.CharField(label=_("Act number"), max_length=50, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    skip_refused = forms.BooleanField(label=_("Move the others when some are refused"), required=False)
+    dry_run = forms.BooleanField(label=_("Only show what would happen"), required=False, initial=True)
