@@ -146,10 +146,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 COUNTRIES_FIRST = ["KZ", "RU", "KG", "UZ", "TJ", "TM", "AZ", "AM", "BY", "CN"]
 
 # Personal data never goes to the logs: only levels and request paths (no IIN in paths).
+# A filter on every handler replaces anything shaped like an IIN (database errors quote values).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_iin": {"()": "patients.log_filters.RedactIinFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_iin"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

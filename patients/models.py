@@ -509,3 +509,30 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class PersonAccessLog(models.Model):
+    """Who opened which person's card or history, and when: written on every opening, never edited.
+
+    Read by auditors in the admin. Other apps' person tabs write it too (`person_access_record`).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="person_accesses", verbose_name=_("user")
+    )
+    person = models.ForeignKey(Person, models.PROTECT, related_name="accesses", verbose_name=_("person"))
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    view_name = models.CharField(_("page"), max_length=100)
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("person access log entry")
+        verbose_name_plural = _("person access log")
+        ordering = ["-opened_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "-opened_at"], name="personaccess_person_idx"),
+            models.Index(fields=["user", "-opened_at"], name="personaccess_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.person_id} ({self.view_name})"
