@@ -143,6 +143,10 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Admin import changes data: it needs the change permission; export needs the view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
 COUNTRIES_FIRST = ["KZ", "RU", "KG", "UZ", "TJ", "TM", "AZ", "AM", "BY", "CN"]
 
 # Personal data never goes to the logs: only levels and request paths (no IIN in paths).
