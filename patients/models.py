@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 
 from .history import audit_history
 from .iin import FEMALE, MALE, validate_iin
+from .validators import validate_person_name
 
 # Members of the Eurasian Economic Union (their workers get PHC under VMI/IMI).
 EAEU_COUNTRIES = frozenset({"AM", "BY", "KZ", "KG", "RU"})
@@ -165,9 +166,11 @@ class Person(models.Model):
         TEMPORARY = "temporary", _("temporary")
 
     iin = models.CharField(_("IIN"), max_length=12, unique=True, validators=[validate_iin])
-    last_name = models.CharField(_("surname"), max_length=100)
-    first_name = models.CharField(_("given name"), max_length=100)
-    middle_name = models.CharField(_("patronymic"), max_length=100, blank=True)
+    last_name = models.CharField(_("surname"), max_length=100, validators=[validate_person_name])
+    first_name = models.CharField(_("given name"), max_length=100, validators=[validate_person_name])
+    middle_name = models.CharField(
+        _("patronymic"), max_length=100, blank=True, validators=[validate_person_name]
+    )
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     citizenship = CountryField(_("citizenship"), blank=True, help_text=_("Empty for stateless persons."))
