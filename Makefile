@@ -55,9 +55,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Extract messages into config/locale/{ru,kk}; translate the new entries, then run it again to
+# compile, and commit both the .po and the .mo files (tests/test_translations.py checks both).
 messages: install
-	$(PY) manage.py makemessages -l ru -l kk --no-location --ignore=.venv --ignore=tests
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l ru -l kk --no-location --ignore=.venv --ignore=tests \
+	  --ignore=$(PGDEV) --ignore=$(PGTEST) --ignore=test-artifacts
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=$(PGDEV) --ignore=$(PGTEST)
 
 clean:
 	config/pgcluster.sh stop $(PGDEV) || true

@@ -148,6 +148,19 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 COUNTRIES_FIRST = ["KZ", "RU", "KG", "UZ", "TJ", "TM", "AZ", "AM", "BY", "CN"]
+# django-countries has no Kazakh catalogue: the countries listed first are named in ours.
+COUNTRIES_OVERRIDE = {
+    "KZ": _("Kazakhstan"),
+    "RU": _("Russia"),
+    "KG": _("Kyrgyzstan"),
+    "UZ": _("Uzbekistan"),
+    "TJ": _("Tajikistan"),
+    "TM": _("Turkmenistan"),
+    "AZ": _("Azerbaijan"),
+    "AM": _("Armenia"),
+    "BY": _("Belarus"),
+    "CN": _("China"),
+}
 
 # Personal data never goes to the logs: only levels and request paths (no IIN in paths).
 # A filter on every handler replaces anything shaped like an IIN (database errors quote values).
