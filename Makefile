@@ -7,7 +7,8 @@ PGDEV := .pgdata
 PGTEST := .pgtest
 HOST ?= 127.0.0.1
 PORT ?= 8000
-SYS_PACKAGES := postgresql-15 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core gettext
+# chromium: the browser tests drive Debian's chromium (Playwright cannot download its own here).
+SYS_PACKAGES := postgresql-15 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core gettext chromium
 
 .PHONY: install sysdeps run test lint messages bench clean
 
