@@ -32,6 +32,7 @@ from patients.models import (
     InsuredStatusPeriod,
     Insurer,
     LegalRepresentative,
+    Person,
     PersonAccessLog,
 )
 
@@ -386,3 +387,29 @@ def test_auditors_cannot_import(client, world, auditor):
         )
         assert response.status_code == 403
     assert not Insurer.objects.filter(name="Forged insurer").exists()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "auditor"])
+def test_who_may_not_open_a_form_may_not_post_it_either(client, request, world, role):
+    """A POST is refused like the GET (login for anonymous, 403 for auditors) and writes nothing."""
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    refused = 302 if role == "anonymous" else 403
+    routes = [
+        r
+        for r in project_routes()
+        if not r.action
+        and not r.name.startswith("admin:")
+        and expected_status(r, "registrar1") == 200
+        and expected_status(r, role) == refused
+    ]
+    assert routes, "no registrar page to check"
+    person = world["patients.Person"]
+    before = (Person.objects.count(), Person.history.count(), list(Person.objects.values()))
+    data = {"iin": person.iin, "last_name": "Подделка", "first_name": "Подделка", "reason": "x"}
+    for route in routes:
+        response = client.post(url_of(route, world), data)
+        assert response.status_code == refused, route.name
+        if role == "anonymous":
+            assert response.url.startswith(reverse("login"))
+    assert (Person.objects.count(), Person.history.count(), list(Person.objects.values())) == before
