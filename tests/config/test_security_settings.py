@@ -22,8 +22,8 @@ def test_check_deploy_reports_nothing_with_production_settings():
         "CSRF_TRUSTED_ORIGINS": "https://bekitu.example.kz",
         "SECURE_SSL_REDIRECT": "1",
     }
-    env.pop("SECURE_COOKIES", None)
-    env.pop("SECURE_HSTS_SECONDS", None)
+    for development_only in ("SECURE_COOKIES", "SECURE_HSTS_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(development_only, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
