@@ -146,6 +146,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Admin import changes data: it needs the change permission; export needs the view permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import with any bad row writes nothing
 
 COUNTRIES_FIRST = ["KZ", "RU", "KG", "UZ", "TJ", "TM", "AZ", "AM", "BY", "CN"]
 # django-countries has no Kazakh catalogue: the countries listed first are named in ours.

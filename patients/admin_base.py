@@ -12,10 +12,22 @@ class ReasonAdminForm(forms.ModelForm):
     )
 
 
+def _validating(resource_class):
+    if resource_class._meta.clean_model_instances:
+        return resource_class
+    meta = type("Meta", (), {"clean_model_instances": True})
+    return type(resource_class.__name__, (resource_class,), {"Meta": meta})
+
+
 class AuditedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     """History with user and reason on every admin save; import/export with dry-run preview."""
 
     form = ReasonAdminForm
+
+    def get_import_resource_classes(self, request):
+        """Imported rows are validated like a form's (field validators, full_clean()), so a bad
+        value is reported on its row instead of being written."""
+        return [_validating(resource) for resource in super().get_import_resource_classes(request)]
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("change_reason", "")
