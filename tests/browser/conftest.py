@@ -53,7 +53,8 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    """A fresh browser context per test; CSP violations reported by the browser fail the test."""
+    """A fresh browser context per test. Fails the test on what a user would not notice at once:
+    content the Content-Security-Policy blocked, a server error on any request, a missing file."""
     context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -62,6 +63,15 @@ def page(browser, request):
         "console",
         lambda message: (
             csp_errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    bad_responses = []
+    page.on(
+        "response",
+        lambda response: (
+            bad_responses.append(f"{response.status} {response.url}")
+            if response.status >= 500 or response.status == 404
+            else None
         ),
     )
     yield page
@@ -73,3 +83,4 @@ def page(browser, request):
         (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
     context.close()
     assert not csp_errors, f"the browser blocked content under the Content-Security-Policy: {csp_errors}"
+    assert not bad_responses, f"failed requests: {bad_responses}"
