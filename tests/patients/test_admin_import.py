@@ -2,6 +2,7 @@
 written (not even the good rows of the same file)."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -46,7 +47,7 @@ def test_a_valid_file_is_offered_for_confirmation(client, rules_admin):
 )
 def test_a_bad_row_is_reported_and_nothing_is_written(client, rules_admin, bad_row, message):
     client.force_login(rules_admin)
-    good = ",800101300012,Иванов,Иван,,1980-01-01,M,KZ,1,permanent"
+    good = ",800101300016,Иванов,Иван,,1980-01-01,M,KZ,1,permanent"
     response = import_persons(client, [good, bad_row])
     assert response.status_code == 200
     html = response.content.decode()
@@ -54,3 +55,48 @@ def test_a_bad_row_is_reported_and_nothing_is_written(client, rules_admin, bad_r
     assert "confirm_form" not in response.context or not response.context["confirm_form"]
     assert "<script>x</script>" not in html
     assert not Person.objects.exists()
+
+
+def test_a_failure_in_the_middle_of_a_confirmed_import_leaves_nothing_written(
+    client, rules_admin, monkeypatch
+):
+    client.force_login(rules_admin)
+    rows = [
+        ",800101300016,Иванов,Иван,,1980-01-01,M,KZ,1,permanent",
+        GOOD_ROW,
+        ",850505400018,Петрова,Анна,,1985-05-05,F,KZ,1,permanent",
+    ]
+    preview = import_persons(client, rows)
+    confirm = preview.context["confirm_form"]
+    assert confirm is not None, preview.context["result"].row_errors()
+    saved = []
+    original_save = Person.save
+
+    def save_then_fail(self, *args, **kwargs):
+        if len(saved) == 1:  # the database goes away while the second row is written
+            raise RuntimeError("connection lost")
+        original_save(self, *args, **kwargs)
+        saved.append(self.iin)
+
+    monkeypatch.setattr(Person, "save", save_then_fail)
+    response = client.post(reverse("admin:patients_person_process_import"), confirm.initial, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:patients_person_import")
+    assert [str(m) for m in response.context["messages"]] == [
+        "The import stopped on an error and nothing was written. Check the file and import it again."
+    ]
+    assert saved == ["800101300016"]  # the first row was written inside the import…
+    assert not Person.objects.exists()  # …and rolled back with the rest
+    assert not Person.history.exists()
+    assert not LogEntry.objects.exists()  # no admin log of rows that were never kept
+
+
+def test_a_confirmed_valid_import_writes_every_row_with_its_history(client, rules_admin):
+    client.force_login(rules_admin)
+    preview = import_persons(client, [GOOD_ROW, ",800101300016,Иванов,Иван,,1980-01-01,M,KZ,1,permanent"])
+    response = client.post(
+        reverse("admin:patients_person_process_import"), preview.context["confirm_form"].initial
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("admin:patients_person_changelist")
+    assert set(Person.objects.values_list("iin", flat=True)) == {"901123300258", "800101300016"}
+    assert set(Person.history.values_list("history_user", flat=True)) == {rules_admin.pk}
