@@ -38,7 +38,8 @@ class AuditedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             messages.error(
                 request,
                 _(
-                    "The import stopped on an error and nothing was written. Check the file and import it again."
+                    "The import stopped on an error and nothing was written. "
+                    "Check the file and import it again."
                 ),
             )
             opts = self.model._meta
