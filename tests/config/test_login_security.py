@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "x-test-password-1"
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
 def login_post(client, username, password):
     return client.post(reverse("login"), {"username": username, "password": password})
 
