@@ -107,7 +107,8 @@ class StaffProfileAdmin(AuditedAdmin):
 
 @admin.register(PersonAccessLog)
 class PersonAccessLogAdmin(SimpleHistoryAdmin):
-    """Read-only for everyone, administrators included: the log is only ever appended to."""
+    """Read-only for everyone, administrators included: the log is only ever appended to (a
+    database trigger refuses updates and deletions, migration 0004)."""
 
     list_display = ["opened_at", "user", "person", "view_name"]
     list_filter = ["view_name", "opened_at"]

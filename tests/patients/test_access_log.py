@@ -5,6 +5,7 @@ import logging
 
 import pytest
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from patients.log_filters import RedactIinFilter
@@ -98,3 +99,15 @@ def test_every_log_handler_redacts_iins():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "order 1234567890123", None, None)
     RedactIinFilter().filter(record)
     assert record.getMessage() == "order 1234567890123"
+
+
+def test_the_database_refuses_to_change_or_delete_log_entries(registrar1):
+    entry = PersonAccessLog.objects.create(user=registrar1, person=PersonFactory(), view_name="x")
+    for change in (
+        lambda: PersonAccessLog.objects.filter(pk=entry.pk).update(view_name="forged"),
+        lambda: PersonAccessLog.objects.filter(pk=entry.pk).delete(),
+    ):
+        with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+            change()
+    entry.refresh_from_db()
+    assert entry.view_name == "x"
