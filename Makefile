@@ -7,7 +7,8 @@ PGDEV := .pgdata
 PGTEST := .pgtest
 HOST ?= 127.0.0.1
 PORT ?= 8000
-SYS_PACKAGES := postgresql-15 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core gettext
+# chromium: the browser tests drive Debian's chromium (Playwright cannot download its own here).
+SYS_PACKAGES := postgresql-15 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core gettext chromium
 
 .PHONY: install sysdeps run test lint messages bench clean
 
@@ -67,9 +68,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Extract messages into config/locale/{ru,kk}; translate the new entries, then run it again to
+# compile, and commit both the .po and the .mo files (tests/test_translations.py checks both).
 messages: install
-	$(PY) manage.py makemessages -l ru -l kk --no-location --ignore=.venv --ignore=tests
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l ru -l kk --no-location --ignore=.venv --ignore=tests \
+	  --ignore=$(PGDEV) --ignore=$(PGTEST) --ignore=test-artifacts
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=$(PGDEV) --ignore=$(PGTEST)
 
 clean:
 	config/pgcluster.sh stop $(PGDEV) || true

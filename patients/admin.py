@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_base import AuditedAdmin
 from .models import (
@@ -11,6 +12,7 @@ from .models import (
     Insurer,
     LegalRepresentative,
     Person,
+    PersonAccessLog,
     StaffProfile,
 )
 
@@ -101,3 +103,26 @@ class StaffProfileAdmin(AuditedAdmin):
     list_display = ["user", "organization"]
     list_select_related = ["user", "organization"]
     raw_id_fields = ["user"]
+
+
+@admin.register(PersonAccessLog)
+class PersonAccessLogAdmin(SimpleHistoryAdmin):
+    """Read-only for everyone, administrators included: the log is only ever appended to (a
+    database trigger refuses updates and deletions, migration 0004)."""
+
+    list_display = ["opened_at", "user", "person", "view_name"]
+    list_filter = ["view_name", "opened_at"]
+    list_select_related = ["user", "person"]
+    search_fields = ["=person__iin", "user__username"]
+    raw_id_fields = ["user", "person"]
+    date_hierarchy = "opened_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

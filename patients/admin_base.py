@@ -1,6 +1,9 @@
 """Admin base: every change in the admin says why, and its history shows who and why."""
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -12,10 +15,38 @@ class ReasonAdminForm(forms.ModelForm):
     )
 
 
+def _validating(resource_class):
+    if resource_class._meta.clean_model_instances:
+        return resource_class
+    meta = type("Meta", (), {"clean_model_instances": True})
+    return type(resource_class.__name__, (resource_class,), {"Meta": meta})
+
+
 class AuditedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     """History with user and reason on every admin save; import/export with dry-run preview."""
 
     form = ReasonAdminForm
+
+    def get_import_resource_classes(self, request):
+        """Imported rows are validated like a form's (field validators, full_clean()), so a bad
+        value is reported on its row instead of being written."""
+        return [_validating(resource) for resource in super().get_import_resource_classes(request)]
+
+    def process_result(self, result, request):
+        """A confirmed import that hit an error was rolled back: say so, never "finished"."""
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                _(
+                    "The import stopped on an error and nothing was written. "
+                    "Check the file and import it again."
+                ),
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name)
+            )
+        return super().process_result(result, request)
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("change_reason", "")

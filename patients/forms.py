@@ -12,8 +12,26 @@ from .models import (
     LegalRepresentative,
     Person,
 )
+from .validators import normalize_text, validate_no_invisible_characters
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CleanTextMixin:
+    """Every text field refuses invisible characters and is stored in one Unicode form (NFC)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(validate_no_invisible_characters)
+
+    def clean(self):
+        data = super().clean()
+        for name, value in data.items():
+            if isinstance(value, str):
+                data[name] = normalize_text(value)
+        return data
 
 
 class ReasonField(forms.CharField):
@@ -41,7 +59,7 @@ class IinField(forms.CharField):
             parse_iin(value)
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(CleanTextMixin, forms.Form):
     iin = IinField(required=False)
     name = forms.CharField(label=_("Surname, given name"), required=False, max_length=100)
 
@@ -52,7 +70,7 @@ class PersonSearchForm(forms.Form):
         return data
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(CleanTextMixin, forms.ModelForm):
     iin = IinField()
     reason = ReasonField()
 
@@ -103,7 +121,7 @@ class PersonForm(forms.ModelForm):
         return data
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(CleanTextMixin, forms.ModelForm):
     reason = ReasonField()
 
     class Meta:
@@ -125,7 +143,7 @@ class PersonByIinField(IinField):
             ) from None
 
 
-class RepresentativeForm(forms.ModelForm):
+class RepresentativeForm(CleanTextMixin, forms.ModelForm):
     representative = PersonByIinField(label=_("Representative's IIN"))
     reason = ReasonField()
 
@@ -153,7 +171,7 @@ class RepresentativeForm(forms.ModelForm):
         return data
 
 
-class FamilyLinkForm(forms.ModelForm):
+class FamilyLinkForm(CleanTextMixin, forms.ModelForm):
     relative = PersonByIinField(label=_("Relative's IIN"))
     reason = ReasonField()
 
@@ -162,7 +180,7 @@ class FamilyLinkForm(forms.ModelForm):
         fields = ["relative", "relation"]
 
 
-class ContingentForm(forms.ModelForm):
+class ContingentForm(CleanTextMixin, forms.ModelForm):
     reason = ReasonField()
 
     class Meta:
@@ -171,7 +189,7 @@ class ContingentForm(forms.ModelForm):
         widgets = {"valid_from": DATE_INPUT, "valid_to": DATE_INPUT}
 
 
-class InsuredStatusForm(forms.ModelForm):
+class InsuredStatusForm(CleanTextMixin, forms.ModelForm):
     reason = ReasonField()
 
     class Meta:
@@ -180,7 +198,7 @@ class InsuredStatusForm(forms.ModelForm):
         widgets = {"valid_from": DATE_INPUT, "valid_to": DATE_INPUT}
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(CleanTextMixin, forms.ModelForm):
     reason = ReasonField()
 
     class Meta:

@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 
 from .history import audit_history
 from .iin import FEMALE, MALE, validate_iin
+from .validators import validate_person_name
 
 # Members of the Eurasian Economic Union (their workers get PHC under VMI/IMI).
 EAEU_COUNTRIES = frozenset({"AM", "BY", "KZ", "KG", "RU"})
@@ -165,9 +166,11 @@ class Person(models.Model):
         TEMPORARY = "temporary", _("temporary")
 
     iin = models.CharField(_("IIN"), max_length=12, unique=True, validators=[validate_iin])
-    last_name = models.CharField(_("surname"), max_length=100)
-    first_name = models.CharField(_("given name"), max_length=100)
-    middle_name = models.CharField(_("patronymic"), max_length=100, blank=True)
+    last_name = models.CharField(_("surname"), max_length=100, validators=[validate_person_name])
+    first_name = models.CharField(_("given name"), max_length=100, validators=[validate_person_name])
+    middle_name = models.CharField(
+        _("patronymic"), max_length=100, blank=True, validators=[validate_person_name]
+    )
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     citizenship = CountryField(_("citizenship"), blank=True, help_text=_("Empty for stateless persons."))
@@ -509,3 +512,30 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class PersonAccessLog(models.Model):
+    """Who opened which person's card or history, and when: written on every opening, never edited.
+
+    Read by auditors in the admin. Other apps' person tabs write it too (`person_access_record`).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="person_accesses", verbose_name=_("user")
+    )
+    person = models.ForeignKey(Person, models.PROTECT, related_name="accesses", verbose_name=_("person"))
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    view_name = models.CharField(_("page"), max_length=100)
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("person access log entry")
+        verbose_name_plural = _("person access log")
+        ordering = ["-opened_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "-opened_at"], name="personaccess_person_idx"),
+            models.Index(fields=["user", "-opened_at"], name="personaccess_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.person_id} ({self.view_name})"

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .iin import parse_iin
-from .models import Person
+from .models import Person, PersonAccessLog
 
 
 def record_history(instance, *, user, reason: str) -> None:
@@ -76,3 +76,11 @@ def save_with_history(instance, *, user, reason: str):
 def delete_with_history(instance, *, user, reason: str) -> None:
     record_history(instance, user=user, reason=reason)
     instance.delete()
+
+
+def person_access_record(*, user, person: Person, view_name: str) -> PersonAccessLog:
+    """Write the access log entry for a page that shows a person's data (card, history, tabs)."""
+    entry = PersonAccessLog(user=user, person=person, view_name=view_name)
+    record_history(entry, user=user, reason=_("Person page opened"))
+    entry.save()
+    return entry

@@ -46,6 +46,9 @@ def _person_or_404(pk) -> Person:
 @permission_required("patients.view_person", raise_exception=True)
 def person_detail(request, pk):
     person = _person_or_404(pk)
+    services.person_access_record(
+        user=request.user, person=person, view_name=request.resolver_match.view_name
+    )
     context = {
         "person": person,
         "tab": "card",
@@ -73,6 +76,9 @@ HISTORY_RELATIONS = [
 def person_history(request, pk):
     """Who changed what, when and why: the person and their records."""
     person = _person_or_404(pk)
+    services.person_access_record(
+        user=request.user, person=person, view_name=request.resolver_match.view_name
+    )
     entries = list(person.history.select_related("history_user"))
     for relation in HISTORY_RELATIONS:
         model = getattr(Person, relation).rel.related_model

@@ -7,6 +7,13 @@ from attachment.access import AUDITOR, CLINIC_HEAD, REGISTRAR, RULES_ADMIN
 from .factories import DistrictFactory, OrganizationFactory, staff_user
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(client):
+    """Tests read the English source strings unless they ask for a language (the UI defaults to
+    Russian; tests/test_translations.py checks the ru and kk pages)."""
+    client.defaults.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+
 @pytest.fixture
 def clinic1(db):
     return OrganizationFactory(name_ru="Поликлиника 1")

@@ -19,6 +19,17 @@ from patients.models import (
 )
 
 _serials = itertools.count(1)
+_LETTERS = "абвгдежзиклмнопрстуфхцчшэюя"
+
+
+def letters(n: int) -> str:
+    """A distinct letters-only suffix for sequence number n (names may not contain digits)."""
+    text = ""
+    while True:
+        n, digit = divmod(n, len(_LETTERS))
+        text = _LETTERS[digit] + text
+        if n == 0:
+            return text
 
 
 def fresh_iin(birth_date=datetime.date(1990, 11, 23), sex="M") -> str:
@@ -79,7 +90,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     birth_date = factory.SelfAttribute("born")
     iin = factory.LazyAttribute(lambda o: fresh_iin(o.born, o.sex))
     last_name = "Ахметов"
-    first_name = factory.Sequence(lambda n: f"Ерлан{n}")
+    first_name = factory.Sequence(lambda n: f"Ерлан{letters(n)}")
     category = LegalCategory.CITIZEN
     citizenship = "KZ"
     residence_atu = factory.SubFactory(AtuFactory)

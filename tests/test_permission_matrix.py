@@ -1,0 +1,415 @@
+"""Every URL of the project, every role, the expected status code.
+
+The URL list is walked from the resolver, so a page added by any app is checked here: a URL
+pattern that this table does not know fails the test (add its row, or its model to ADMIN_MODELS).
+Every HTML page that answers 200 is also checked for what the Content-Security-Policy forbids
+(inline scripts, event-handler attributes; inline styles on our own pages) and for IINs in
+its title.
+
+Roles (columns): anonymous, registrar of clinic 1, registrar of clinic 2, clinic head of
+clinic 1, rules administrator, auditor. The fixture objects (a person, an attachment…) belong to
+clinic 1.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
+
+from attachment.models import Attachment, Ground, IntegrationPeriod, PurchaseContract
+from patients.models import (
+    ContingentFlag,
+    FamilyLink,
+    InsuredStatusPeriod,
+    Insurer,
+    LegalRepresentative,
+    Person,
+    PersonAccessLog,
+)
+
+from .factories import ContractFactory, DocumentFactory, PersonFactory, grounds
+
+
+@task()
+def noop_task():
+    """A task whose result row the task admin can show."""
+
+
+ROLES = ["anonymous", "registrar1", "registrar2", "head1", "rules_admin", "auditor"]
+
+
+def row(statuses: str) -> dict[str, int]:
+    codes = [int(code) for code in statuses.split()]
+    assert len(codes) == len(ROLES), statuses
+    return dict(zip(ROLES, codes, strict=True))
+
+
+# Pages outside the model admin pages: name -> status of a GET for each role
+#                                       anon reg1 reg2 head admin audit
+EXPECTED = {
+    "home": row("                       302  200  200  200  200   200"),
+    "login": row("                      200  200  200  200  200   200"),
+    "logout": row("                     302  405  405  405  405   405"),  # POST only
+    "password_change": row("            302  200  200  200  200   200"),
+    "password_change_done": row("       302  200  200  200  200   200"),
+    "set_language": row("               302  302  302  302  302   302"),  # redirects back
+    # Anyone on staff may look a person up (attaching needs it); only writers open forms.
+    "patients:search": row("            302  200  200  200  200   200"),
+    "patients:person_create": row("     302  200  200  200  200   403"),
+    "patients:person_detail": row("     302  200  200  200  200   200"),
+    "patients:person_edit": row("       302  200  200  200  200   403"),
+    "patients:person_history": row("    302  200  200  200  200   200"),
+    "patients:dependent_create": row("  302  200  200  200  200   403"),
+    # The admin is for administrators and auditors only (is_staff).
+    "admin:index": row("                302  302  302  302  200   200"),
+    "admin:login": row("                200  200  200  200  302   302"),
+    "admin:logout": row("               302  302  302  302  405   405"),  # POST only
+    "admin:password_change": row("      302  302  302  302  200   200"),
+    "admin:password_change_done": row(" 302  302  302  302  200   200"),
+    "admin:jsi18n": row("               302  302  302  302  200   200"),
+    "admin:autocomplete": row("         302  302  302  302  403   403"),  # needs its parameters
+    "admin:view_on_site": row("         302  302  302  302  404   404"),  # persons have no public page
+    "admin:catch_all": row("            302  302  302  302  404   404"),
+    "admin:app_list": row("             302  302  302  302  200   200"),
+}
+
+# Model admin pages are alike for every model: the status follows from the model's kind.
+#   ours   - our data: administrators change it, auditors read it
+#   log    - append-only logs: administrators and auditors read them, nobody changes them
+#   system - accounts and devices: administrators only
+#   records - task results: administrators read them, nobody changes them
+#   lockouts - login records: administrators read them and delete them (that unlocks a login)
+ADMIN_MODELS = {
+    "patients.Atu": "ours",
+    "patients.Person": "ours",
+    "patients.IdentityDocument": "ours",
+    "patients.LegalRepresentative": "ours",
+    "patients.FamilyLink": "ours",
+    "patients.ContingentFlag": "ours",
+    "patients.Insurer": "ours",
+    "patients.InsuranceContract": "ours",
+    "patients.InsuredStatusPeriod": "ours",
+    "patients.StaffProfile": "ours",
+    "patients.PersonAccessLog": "log",
+    "attachment.Organization": "ours",
+    "attachment.PurchaseContract": "ours",
+    "attachment.IntegrationPeriod": "ours",
+    "attachment.District": "ours",
+    "attachment.Ground": "ours",
+    "attachment.Attachment": "ours",
+    "auth.User": "system",
+    "auth.Group": "system",
+    "axes.AccessAttempt": "lockouts",
+    "axes.AccessLog": "lockouts",
+    "axes.AccessFailureLog": "lockouts",
+    "otp_totp.TOTPDevice": "system",
+    "django_tasks_database.DBTaskResult": "records",
+}
+
+# action -> kind -> statuses          anon reg1 reg2 head admin audit
+ADMIN_ACTIONS = {
+    "changelist": {
+        "lockouts": row("             302  302  302  302  200   403"),
+        "records": row("              302  302  302  302  200   403"),
+        "ours": row("                 302  302  302  302  200   200"),
+        "log": row("                  302  302  302  302  200   200"),
+        "system": row("               302  302  302  302  200   403"),
+    },
+    "add": {
+        "lockouts": row("             302  302  302  302  403   403"),
+        "records": row("              302  302  302  302  403   403"),
+        "ours": row("                 302  302  302  302  200   403"),
+        "log": row("                  302  302  302  302  403   403"),
+        "system": row("               302  302  302  302  200   403"),
+    },
+    "change": {
+        "lockouts": row("             302  302  302  302  200   403"),
+        "records": row("              302  302  302  302  200   403"),
+        "ours": row("                 302  302  302  302  200   200"),  # auditors see it read-only
+        "log": row("                  302  302  302  302  200   200"),
+        "system": row("               302  302  302  302  200   403"),
+    },
+    "history": {
+        "lockouts": row("             302  302  302  302  200   403"),
+        "records": row("              302  302  302  302  200   403"),
+        "ours": row("                 302  302  302  302  200   200"),
+        "log": row("                  302  302  302  302  200   200"),
+        "system": row("               302  302  302  302  200   403"),
+    },
+    "delete": {
+        "lockouts": row("             302  302  302  302  200   403"),
+        "records": row("              302  302  302  302  403   403"),
+        "ours": row("                 302  302  302  302  200   403"),
+        "log": row("                  302  302  302  302  403   403"),
+        "system": row("               302  302  302  302  200   403"),
+    },
+    "simple_history": {
+        "ours": row("                 302  302  302  302  200   200"),
+        "log": row("                  302  302  302  302  200   200"),
+        "system": row("               302  302  302  302  200   403"),
+    },
+    "import": {
+        "ours": row("                 302  302  302  302  200   403"),
+    },
+    "process_import": {  # POST only (test_auditors_cannot_import posts to it)
+        "ours": row("                 302  302  302  302  405   405"),
+    },
+    "export": {
+        "ours": row("                 302  302  302  302  200   200"),
+    },
+    "password_change": {"system": row("302  302  302  302  200   403")},  # a user's password
+    "config": {"system": row("302  302  302  302  200   403")},  # a TOTP device's set-up page
+    "qrcode": {"system": row("302  302  302  302  200   403")},
+    "redirect": {  # admin/<app>/<model>/<id>/ redirects to the change page
+        "lockouts": row("             302  302  302  302  302   302"),
+        "records": row("              302  302  302  302  302   302"),
+        "ours": row("                 302  302  302  302  302   302"),
+        "log": row("                  302  302  302  302  302   302"),
+        "system": row("               302  302  302  302  302   302"),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"; unnamed admin patterns get a descriptive name
+    pattern: object
+    prefix: str
+    model_label: str | None = None
+    action: str | None = None
+
+
+def walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield namespace, prefix, pattern
+
+
+def project_routes() -> list[Route]:
+    admin_models = {
+        f"{model._meta.app_label}_{model._meta.model_name}": model._meta.label
+        for model in admin.site._registry
+    }
+    routes = []
+    for namespace, prefix, pattern in walk(get_resolver().url_patterns):
+        route = str(pattern.pattern)
+        name = pattern.name
+        if namespace == "admin:" and name is None:
+            if route.startswith("(?P<url>"):
+                name = "catch_all"
+            else:  # admin/<app>/<model>/<path:object_id>/
+                app_model = "_".join(prefix.strip("/").split("/")[1:3])
+                routes.append(Route("admin:redirect", pattern, prefix, admin_models[app_model], "redirect"))
+                continue
+        if namespace == "admin:" and name:
+            for app_model, label in admin_models.items():
+                if name.startswith(app_model + "_"):
+                    action = name[len(app_model) + 1 :]
+                    routes.append(Route(namespace + name, pattern, prefix, label, action))
+                    break
+            else:
+                routes.append(Route(namespace + name, pattern, prefix))
+            continue
+        routes.append(Route(namespace + (name or f"<unnamed {prefix}{route}>"), pattern, prefix))
+    return routes
+
+
+@pytest.fixture
+def world(db, clinic1, district1, registrar1, registrar2, head1, rules_admin, auditor):
+    """One object of every kind, all of clinic 1."""
+    grounds()
+    person = PersonFactory()
+    child = PersonFactory(born=datetime.date(2015, 5, 5))
+    contract = ContractFactory(organization=clinic1)
+    objects = {
+        "patients.Person": person,
+        "patients.Atu": person.residence_atu,
+        "patients.IdentityDocument": DocumentFactory(person=person),
+        "patients.LegalRepresentative": LegalRepresentative.objects.create(
+            child=child, representative=person, relationship="parent"
+        ),
+        "patients.FamilyLink": FamilyLink.objects.create(person=child, relative=person, relation="parent"),
+        "patients.ContingentFlag": ContingentFlag.objects.create(
+            person=person,
+            kind=ContingentFlag.Kind.choices[0][0],
+            document="Certificate 1",
+            valid_from="2026-01-01",
+        ),
+        "patients.Insurer": contract.insurer,
+        "patients.InsuranceContract": contract,
+        "patients.InsuredStatusPeriod": InsuredStatusPeriod.objects.create(
+            person=person, valid_from="2026-01-01"
+        ),
+        "patients.StaffProfile": registrar1.staff_profile,
+        "patients.PersonAccessLog": PersonAccessLog.objects.create(
+            user=registrar1, person=person, view_name="patients:person_detail"
+        ),
+        "attachment.Organization": clinic1,
+        "attachment.PurchaseContract": PurchaseContract.objects.filter(organization=clinic1).first(),
+        "attachment.IntegrationPeriod": IntegrationPeriod.objects.filter(organization=clinic1).first(),
+        "attachment.District": district1,
+        "attachment.Ground": Ground.objects.order_by("code").first(),
+        "attachment.Attachment": Attachment.objects.create(
+            person=person,
+            organization=clinic1,
+            district=district1,
+            ground=Ground.objects.order_by("code").first(),
+            channel="clinic",
+            valid_from=datetime.date(2026, 1, 1),
+        ),
+        "auth.User": registrar1,
+        "auth.Group": Group.objects.order_by("name").first(),
+        "otp_totp.TOTPDevice": rules_admin.totpdevice_set.create(name="phone", confirmed=False),
+    }
+    access = {"username": "someone", "ip_address": "10.0.0.1", "user_agent": "x", "http_accept": "*/*"}
+    objects["axes.AccessAttempt"] = AccessAttempt.objects.create(
+        **access, path_info="/", get_data="", post_data="", failures_since_start=1
+    )
+    objects["axes.AccessLog"] = AccessLog.objects.create(**access, path_info="/")
+    objects["axes.AccessFailureLog"] = AccessFailureLog.objects.create(**access, path_info="/")
+    objects["django_tasks_database.DBTaskResult"] = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path=f"{__name__}.noop_task",
+        backend_name="default",
+        run_after=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+    )
+    return objects
+
+
+def url_of(route: Route, objects) -> str:
+    person = objects["patients.Person"]
+    obj = objects.get(route.model_label)
+    if route.model_label and obj is None and route.action not in ("changelist", "add", "import", "export"):
+        pytest.fail(f"add a fixture object for {route.model_label} to world() in {__file__}")
+    if route.action == "simple_history":
+        return f"/{route.prefix}{obj.pk}/history/{obj.history.first().history_id}/"
+    kwargs = {
+        "pk": person.pk,
+        "kind": "document",
+        "object_id": obj.pk if obj is not None else None,
+        "id": obj.pk if obj is not None else None,
+        "app_label": "patients",
+        "content_type_id": ContentType.objects.get_for_model(person).pk,
+        "url": "no-such-page/",
+    }
+    if route.model_label:  # admin views of a model name its object pk, id or object_id
+        kwargs["pk"] = kwargs["object_id"]
+    route_text = str(route.pattern.pattern)
+    names = re.findall(r"<(?:\w+:)?(\w+)>", route_text) + re.findall(r"\(\?P<(\w+)>", route_text)
+    unknown = [n for n in names if n not in kwargs]
+    assert not unknown, f"{route.name}: no fixture value for URL parameter(s) {unknown}"
+    assert not any("iin" in n.lower() for n in names), f"{route.name}: IINs never go into URL paths"
+    path = "/" + route.prefix + route_text.lstrip("^").rstrip("$")
+    for n in names:
+        path = re.sub(rf"<(?:\w+:)?{n}>|\(\?P<{n}>[^)]*\)", str(kwargs[n]), path)
+    return path
+
+
+def expected_status(route: Route, role: str) -> int | None:
+    if route.action:
+        kind = ADMIN_MODELS.get(route.model_label)
+        if kind is None:
+            return None
+        return ADMIN_ACTIONS.get(route.action, {}).get(kind, {}).get(role)
+    return EXPECTED.get(route.name, {}).get(role)
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
+EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
+INLINE_STYLE = re.compile(r"<[^>]+\sstyle\s*=", re.I)
+TITLE = re.compile(r"<title>(.*?)</title>", re.I | re.S)
+
+
+def csp_violations(html: str, ours: bool) -> list[str]:
+    """What the policy blocks; inline styles only on our pages (the admin's few are cosmetic)."""
+    found = []
+    checks = [("inline script", INLINE_SCRIPT), ("event handler", EVENT_HANDLER)]
+    if ours:
+        checks.append(("inline style", INLINE_STYLE))
+    for label, regex in checks:
+        if regex.search(html):
+            found.append(f"{label}: {regex.search(html).group(0)[:80]}")
+    return found
+
+
+def test_every_url_pattern_has_a_row_for_every_role():
+    missing = [r.name for r in project_routes() if any(expected_status(r, role) is None for role in ROLES)]
+    assert not missing, (
+        "URL patterns without an expected status per role: add them to EXPECTED or "
+        f"ADMIN_MODELS/ADMIN_ACTIONS in tests/test_permission_matrix.py: {sorted(set(missing))}"
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client, request, world, role):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    person = world["patients.Person"]
+    mismatches, violations = [], []
+    for route in project_routes():
+        expected = expected_status(route, role)
+        if expected is None:
+            continue  # reported by test_every_url_pattern_has_a_row_for_every_role
+        url = url_of(route, world)
+        response = client.get(url)
+        if response.status_code != expected:
+            mismatches.append(f"{route.name} {url}: expected {expected}, got {response.status_code}")
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            html = response.content.decode()
+            violations += [f"{url}: {v}" for v in csp_violations(html, ours=not url.startswith("/admin/"))]
+            title = TITLE.search(html)
+            if title and person.iin in title.group(1):
+                violations.append(f"{url}: IIN in the page title")
+    assert not mismatches, "\n".join(mismatches)
+    assert not violations, "\n".join(violations)
+
+
+def test_auditors_cannot_import(client, world, auditor):
+    """The admin import changes data: it needs the change permission, which auditors lack."""
+    client.force_login(auditor)
+    csv = b"id,name,bin,licence\n,Forged insurer,,\n"
+    for name in ("admin:patients_insurer_import", "admin:patients_insurer_process_import"):
+        response = client.post(
+            reverse(name),
+            {"format": "0", "import_file": SimpleUploadedFile("insurers.csv", csv, "text/csv")},
+        )
+        assert response.status_code == 403
+    assert not Insurer.objects.filter(name="Forged insurer").exists()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "auditor"])
+def test_who_may_not_open_a_form_may_not_post_it_either(client, request, world, role):
+    """A POST is refused like the GET (login for anonymous, 403 for auditors) and writes nothing."""
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    refused = 302 if role == "anonymous" else 403
+    routes = [
+        r
+        for r in project_routes()
+        if not r.action
+        and not r.name.startswith("admin:")
+        and expected_status(r, "registrar1") == 200
+        and expected_status(r, role) == refused
+    ]
+    assert routes, "no registrar page to check"
+    person = world["patients.Person"]
+    before = (Person.objects.count(), Person.history.count(), list(Person.objects.values()))
+    data = {"iin": person.iin, "last_name": "Подделка", "first_name": "Подделка", "reason": "x"}
+    for route in routes:
+        response = client.post(url_of(route, world), data)
+        assert response.status_code == refused, route.name
+        if role == "anonymous":
+            assert response.url.startswith(reverse("login"))
+    assert (Person.objects.count(), Person.history.count(), list(Person.objects.values())) == before
