@@ -81,3 +81,10 @@ class TransferForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
     skip_refused = forms.BooleanField(label=_("Move the others when some are refused"), required=False)
     dry_run = forms.BooleanField(label=_("Only show what would happen"), required=False, initial=True)
+
+
+class DeathForm(forms.Form):
+    date_of_death = forms.DateField(label=_("Date of death"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=300, help_text=_("E.g. the death certificate number.")
+    )

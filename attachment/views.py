@@ -17,7 +17,7 @@ from patients.models import Person
 from . import printing, rules, selectors, services
 from .access import organization_id_of, require_act_for, scope_to_organization
 from .filters import AttachedFilter
-from .forms import AttachForm, FamilyAttachForm
+from .forms import AttachForm, DeathForm, FamilyAttachForm
 from .models import Application, Attachment, Coupon, Ground, Organization, Refusal
 
 PAGE_SIZE = 50
@@ -317,4 +317,33 @@ def attached_list(request):
         request,
         "attachment/attached_list.html",
         {"filter": attached, "page": page, "query": query.urlencode()},
+    )
+
+
+@permission_required("patients.change_person", raise_exception=True)
+@permission_required("attachment.change_attachment", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def record_death(request, pk):
+    """Record a death: the attachment in force on that date ends with it (rule 6)."""
+    person = _person_or_404(pk)
+    form = DeathForm(request.POST or None, initial={"date_of_death": person.date_of_death})
+    if request.method == "POST" and form.is_valid():
+        current = selectors.attachment_of(person=person, on=form.cleaned_data["date_of_death"])
+        if current is not None:
+            # Ending an attachment is a change to that organization's data.
+            require_act_for(request.user, current.organization_id)
+        try:
+            services.person_record_death(
+                person=person,
+                date_of_death=form.cleaned_data["date_of_death"],
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The death was recorded."))
+            return redirect("attachment:person", pk=person.pk)
+    return render(
+        request, "attachment/record_death.html", {"person": person, "tab": "attachments", "form": form}
     )

@@ -89,9 +89,8 @@ class PersonForm(CleanTextMixin, forms.ModelForm):
             "residence_atu",
             "residence_address",
             "residence_kind",
-            "date_of_death",
         ]
-        widgets = {"birth_date": DATE_INPUT, "date_of_death": DATE_INPUT}
+        widgets = {"birth_date": DATE_INPUT}
         help_texts = {
             "birth_date": _("Leave empty to take it from the IIN."),
             "sex": _("Leave empty to take it from the IIN."),

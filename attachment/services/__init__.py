@@ -20,6 +20,7 @@ from .attach import (
     attachment_end_on_death,
     attachment_facts,
     attachment_facts_many,
+    person_record_death,
 )
 from .coupons import coupon_issue, coupon_print_record
 from .expire import ExpireSummary, attachments_expire
@@ -40,6 +41,7 @@ __all__ = [
     "attachment_decide",
     "attachment_end",
     "attachment_end_on_death",
+    "person_record_death",
     "attachment_facts",
     "attachment_facts_many",
     "coupon_issue",

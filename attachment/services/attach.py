@@ -286,3 +286,13 @@ def attachment_end_on_death(*, person: Person, user) -> Attachment | None:
         user=user,
         reason=_("Death on %(date)s.") % {"date": f"{person.date_of_death:%d.%m.%Y}"},
     )
+
+
+@transaction.atomic
+def person_record_death(*, person: Person, date_of_death: datetime.date, user, reason: str) -> Person:
+    """Record a death and end the attachment in force on that date, in one transaction (rule 6)."""
+    from patients.services import person_update
+
+    updated = person_update(person=person, user=user, reason=reason, date_of_death=date_of_death)
+    attachment_end_on_death(person=updated, user=user)
+    return updated

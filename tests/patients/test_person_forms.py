@@ -78,11 +78,6 @@ def test_create_derives_birth_date_and_sex_from_iin(registrar_client, registrar1
             "migrant_purpose",
             "A purpose of stay is recorded only for temporarily staying persons.",
         ),
-        (
-            {"date_of_death": "1980-01-01"},
-            None,
-            "The date of death cannot be before the birth date.",
-        ),
     ],
 )
 def test_create_form_errors_say_what_is_wrong(registrar_client, settings, overrides, field, message):
