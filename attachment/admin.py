@@ -70,3 +70,6 @@ class AttachmentAdmin(ScopedAdmin):
     list_select_related = ["person", "organization", "district", "ground"]
     raw_id_fields = ["person", "contract", "district", "created_by"]
     show_full_result_count = False
+
+
+from . import report_admin  # noqa: E402, F401
