@@ -4,6 +4,7 @@ import csv
 import io
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 
 from .selectors import Table
@@ -12,7 +13,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _cell(value):
-    return "" if value is None else value
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, Promise) else value
 
 
 def table_csv(table: Table) -> str:
