@@ -11,6 +11,7 @@ from attachment.reports import reference_data as reports_reference
 from ...factories import PersonFactory
 
 D = datetime.date
+BORN = D(1990, 11, 23)
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def attach(ref):
 
 @pytest.fixture
 def person():
-    def make(born=D(1990, 11, 23), sex="M", **extra):
+    def make(born=BORN, sex="M", **extra):
         return PersonFactory(born=born, sex=sex, **extra)
 
     return make

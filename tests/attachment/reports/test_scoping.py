@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from attachment.access import AUDITOR, CLINIC_HEAD, REGISTRAR, RULES_ADMIN, role_permissions
-from attachment.models import Application, Channel, CampaignWindow, Refusal, RefusalReason
+from attachment.models import Application, CampaignWindow, Channel, Refusal, RefusalReason
 from attachment.reports.models import CapitationNorm
 
 from ...factories import DistrictFactory, staff_user
