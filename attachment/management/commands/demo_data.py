@@ -19,6 +19,7 @@ from attachment.models import (
     Organization,
     PurchaseContract,
 )
+from attachment.reports.demo import load_demo_planning_values
 from patients.iin import make_iin
 from patients.models import (
     Atu,
@@ -95,6 +96,7 @@ class Command(BaseCommand):
             self.stdout.write("demo persons exist already: nothing to add")
         else:
             self._persons(rng, persons, orgs, users["registrar1"])
+        load_demo_planning_values()
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo logins (password bekitu-demo): admin, registrar1, registrar2, head1, auditor"
