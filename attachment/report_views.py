@@ -17,6 +17,7 @@ from .models import Organization
 from .reports import charts, selectors
 from .reports.export import table_response
 from .reports.forms import (
+    DEFAULT_BY,
     EXPORT_FORMATS,
     ApplicationsFilterForm,
     CampaignFilterForm,
@@ -92,7 +93,10 @@ def _export(request, table, filename, title):
 @reads_from_replica
 def population(request):
     """Attached population as of a date, grouped by any dimensions, with the pyramid."""
-    form = PopulationFilterForm(request.GET, organizations=_organizations(request.user))
+    data = request.GET.copy()
+    if "by" not in data:
+        data.setlist("by", DEFAULT_BY)  # shown checked on the first visit
+    form = PopulationFilterForm(data, organizations=_organizations(request.user))
     title = _("Attached population")
     template = "attachment/reports/population.html"
     if not form.is_valid():

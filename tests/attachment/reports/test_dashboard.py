@@ -28,7 +28,8 @@ def test_registrar_sees_todays_and_overdue_applications_and_attached_change(
     attach(person(), clinic, monday)  # joined this week
     attach(person(), other_clinic, monday)  # another clinic's
     now = timezone.now()
-    for received, status in ((now, "received"), (now - datetime.timedelta(days=5), "received")):
+    moments = [now] * 6 + [now - datetime.timedelta(days=5)] * 6  # enough rows to show any N+1
+    for received, status in ((moment, "received") for moment in moments):
         Application.objects.create(
             person=person(),
             organization=clinic,
@@ -45,8 +46,9 @@ def test_registrar_sees_todays_and_overdue_applications_and_attached_change(
         page = client.get(reverse("home"))
     context = page.context
     assert context["attached"].today == 2 and context["attached"].change == 1
-    assert context["applications"].received_today == 1
-    assert context["applications"].overdue == 1
+    assert context["applications"].received_today == 6
+    assert context["applications"].overdue == 6
+    assert len(context["applications"].overdue_list) == 6
     assert "rule_changes" not in context
     html = page.content.decode()
     assert 'name="iin"' in html or "search" in html

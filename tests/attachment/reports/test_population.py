@@ -114,3 +114,20 @@ def test_filters_by_organization_district_and_region(
     assert population_on(on=on, by=[], organizations=None, region="750000000").total == 3
     assert population_on(on=on, by=[], organizations=None, region="710000000").total == 0
     assert population_on(on=on, by=["region"], organizations=None).rows[0][0] == "750000000"
+
+
+@pytest.mark.django_db
+def test_report_active_rule_agrees_with_in_force_on(age_groups, attach, person, clinic, other_clinic):
+    """The reports' SQL of "attached on D" is the in_force_on rule of patients.selectors."""
+    from attachment.selectors import attachments_active_on
+
+    p = person()
+    attach(p, clinic, D(2025, 1, 1), D(2025, 6, 30))
+    attach(p, other_clinic, D(2025, 7, 1), D(2025, 7, 1))
+    attach(p, clinic, D(2025, 7, 2))
+    attach(person(), clinic, D(2025, 7, 1), D(2025, 12, 31))
+    attach(person(), other_clinic, D(2026, 1, 1))
+    for on in (D(2024, 12, 31), D(2025, 1, 1), D(2025, 6, 30), D(2025, 7, 1), D(2025, 7, 2), D(2026, 1, 1)):
+        for org in (clinic, other_clinic):
+            expected = attachments_active_on(on=on).filter(organization=org).count()
+            assert population_on(on=on, by=[], organizations=[org.pk]).total == expected, (on, org)

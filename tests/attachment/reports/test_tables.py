@@ -50,3 +50,21 @@ def test_report_filters_carry_no_personal_data():
         forms.PlanningFilterForm,
     ):
         assert set(form.base_fields) <= allowed, form
+
+
+@pytest.mark.django_db
+def test_reports_link_in_the_navigation_only_for_those_who_may_see_them(
+    client, registrar1, head1, age_groups
+):
+    client.force_login(registrar1)
+    assert reverse("reports:population") not in client.get(reverse("home")).content.decode()
+    client.force_login(head1)
+    assert reverse("reports:population") in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_population_page_defaults_to_organization_sex_and_age_group(client, head1, age_groups):
+    client.force_login(head1)
+    page = client.get(reverse("reports:population"))
+    assert page.context["form"].cleaned_data["by"] == ["organization", "sex", "age_group"]
+    assert page.context["table"].headers[-1] == "attached"
