@@ -53,3 +53,29 @@ def test_campaign_report_scoped_to_one_organization(window, attach, person, clin
     attach(p, other_clinic, D(2026, 1, 1), ground=3)
     table = campaign_moves(window=window, organizations=[other_clinic.pk])
     assert [(r[0], r[2], r[5], r[10]) for r in table.rows] == [(other_clinic.bin, "gained", clinic.bin, 1)]
+
+
+@pytest.mark.django_db
+def test_campaign_window_of_one_atu_counts_moves_touching_it(
+    ref, attach, person, clinic, other_clinic, almaly
+):
+    from ...factories import OrganizationFactory
+
+    local = CampaignWindow.objects.create(
+        year=2025,
+        atu=almaly,
+        starts_on=D(2025, 9, 1),
+        ends_on=D(2025, 11, 1),
+        takes_effect_on=D(2026, 1, 1),
+    )
+    elsewhere = OrganizationFactory()
+    inside, outside = person(), person()
+    attach(inside, clinic, D(2020, 1, 1), D(2025, 12, 31))  # clinic is in Almaly
+    attach(inside, other_clinic, D(2026, 1, 1), ground=3)
+    attach(outside, other_clinic, D(2020, 1, 1), D(2025, 12, 31))  # neither end in Almaly
+    attach(outside, elsewhere, D(2026, 1, 1), ground=3)
+    table = campaign_moves(window=local, organizations=None)
+    assert sorted((r[0], r[2], r[7]) for r in table.rows) == [
+        (clinic.bin, "lost", 1),
+        (other_clinic.bin, "gained", 1),
+    ]
