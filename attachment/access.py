@@ -64,7 +64,7 @@ def role_permissions(role: str) -> QuerySet:
     if role == RULES_ADMIN:
         return ours
     if role == AUDITOR:
-        return ours.filter(Q(codename__startswith="view_"))
+        return ours.filter(Q(codename__startswith="view_") | Q(codename__startswith="report_"))
     registrar = ours.filter(_codenames(REGISTRAR_PERMISSIONS)).exclude(see_all)
     if role == REGISTRAR:
         return registrar

@@ -26,6 +26,7 @@ from .models import (
     Refusal,
     RefusalReason,
 )
+from .reports.models import AgeGroup, CapitationNorm, SexAgeCoefficient
 from .services import attachments_transfer
 
 
@@ -249,3 +250,21 @@ class CouponAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Report tables: age groups, per-capita norms and sex-age coefficients.
+@admin.register(AgeGroup)
+class AgeGroupAdmin(AuditedAdmin):
+    list_display = ["label", "code", "min_age", "max_age"]
+
+
+@admin.register(CapitationNorm)
+class CapitationNormAdmin(AuditedAdmin):
+    list_display = ["valid_from", "amount", "source"]
+
+
+@admin.register(SexAgeCoefficient)
+class SexAgeCoefficientAdmin(AuditedAdmin):
+    list_display = ["age_group", "sex", "value", "valid_from", "source"]
+    list_filter = ["sex", "age_group"]
+    list_select_related = ["age_group"]

@@ -650,3 +650,6 @@ class CouponPrint(models.Model):
 
     def __str__(self):
         return f"{self.coupon} {self.printed_at:%d.%m.%Y %H:%M}"
+
+
+from .reports.models import AgeGroup, CapitationNorm, SexAgeCoefficient  # noqa: E402, F401

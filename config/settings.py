@@ -92,6 +92,13 @@ if not DATABASE_URL:
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Bekitu runs on PostgreSQL only (DATABASE_URL=postgres://…).")
+# Reports and exports read from a read replica when one is given; writes always go to the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPORTS_DATABASE = "replica" if DATABASE_REPLICA_URL else "default"
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Brute-force protection first (django-axes refuses a locked-out username and address before
@@ -222,4 +229,5 @@ REFERENCE_DATA_LOADERS = [
     "patients.reference_data.load",
     "attachment.reference_data.load",
     "coverage.reference_data.load",
+    "attachment.reports.reference_data.load",
 ]

@@ -26,5 +26,6 @@ urlpatterns = [
     path("persons/", include("coverage.urls")),
     path("attachments/", include("attachment.urls")),
     path("coupons/<str:token>/", coupon_verify, name="coupon_verify"),
+    path("reports/", include("attachment.report_urls")),
     path("admin/", admin.site.urls),
 ]

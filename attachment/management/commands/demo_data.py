@@ -21,6 +21,7 @@ from attachment.models import (
     PurchaseContract,
 )
 from attachment.services import AttachmentRefused, application_receive, attachment_create, coupon_issue
+from attachment.reports.demo import load_demo_planning_values
 from patients.iin import make_iin
 from patients.models import (
     Atu,
@@ -97,6 +98,7 @@ class Command(BaseCommand):
             self.stdout.write("demo persons exist already: nothing to add")
         else:
             self._persons(rng, persons, orgs, users["registrar1"])
+        load_demo_planning_values()
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo logins (password bekitu-demo): admin, registrar1, registrar2, head1, auditor"

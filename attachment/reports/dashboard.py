@@ -1,0 +1,125 @@
+"""The start page's widgets: one selector per widget, each for an explicit date."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from patients.selectors import in_force_on
+
+from ..models import (
+    Application,
+    Attachment,
+    AtuComparisonLevel,
+    CampaignWindow,
+    FreeChoiceLimit,
+    GroundRule,
+)
+from .models import CapitationNorm, SexAgeCoefficient
+
+LIST_LIMIT = 20
+HORIZON_DAYS = 366
+
+
+@dataclass
+class ApplicationsWidget:
+    received_today: int
+    overdue: int
+    today_list: list
+    overdue_list: list
+
+
+def applications_today(*, organization_id: int, today: datetime.date, now: datetime.datetime):
+    """The clinic's applications received today and those still open past their due time."""
+    mine = Application.objects.filter(organization_id=organization_id)
+    overdue = mine.filter(status=Application.Status.RECEIVED, due_by__lt=now)
+    received_today = mine.filter(received_at__date=today)
+    counts = mine.aggregate(
+        today=Count("pk", filter=Q(received_at__date=today)),
+        overdue=Count("pk", filter=Q(status=Application.Status.RECEIVED, due_by__lt=now)),
+    )
+    related = ("person", "ground")
+    return ApplicationsWidget(
+        received_today=counts["today"],
+        overdue=counts["overdue"],
+        today_list=list(received_today.select_related(*related).order_by("received_at")[:LIST_LIMIT]),
+        overdue_list=list(overdue.select_related(*related).order_by("due_by")[:LIST_LIMIT]),
+    )
+
+
+@dataclass
+class AttachedWidget:
+    today: int
+    week_start: datetime.date
+    before_week: int
+
+    @property
+    def change(self) -> int:
+        return self.today - self.before_week
+
+
+def attached_change(*, organization_id: int, today: datetime.date) -> AttachedWidget:
+    """Attached today, and the change since the day before this week's Monday (one query)."""
+    week_start = today - datetime.timedelta(days=today.weekday())
+    before = week_start - datetime.timedelta(days=1)
+    alive_on = lambda on: Q(person__date_of_death__isnull=True) | Q(person__date_of_death__gte=on)  # noqa: E731
+    counts = Attachment.objects.filter(organization_id=organization_id).aggregate(
+        today=Count("pk", filter=in_force_on(today) & alive_on(today)),
+        before=Count("pk", filter=in_force_on(before) & alive_on(before)),
+    )
+    return AttachedWidget(today=counts["today"], week_start=week_start, before_week=counts["before"])
+
+
+@dataclass
+class RuleChange:
+    on: datetime.date
+    what: str
+    change: str
+
+
+STARTS, ENDS = _("comes into force"), _("is in force for the last day")
+
+# Rule tables of this app with a validity period (the coverage rules add theirs in their own app).
+DATED_RULE_TABLES = [
+    (GroundRule, _("ground rule")),
+    (AtuComparisonLevel, _("ATU comparison level")),
+    (FreeChoiceLimit, _("free choice limit")),
+]
+
+
+def rule_changes_pending(*, today: datetime.date, days: int = HORIZON_DAYS) -> list[RuleChange]:
+    """Rule rows that start or end within the horizon, by date (small tables, a query each)."""
+    until = today + datetime.timedelta(days=days)
+    changes: list[RuleChange] = []
+    for model, label in DATED_RULE_TABLES:
+        rows = model.objects.filter(
+            Q(valid_from__gt=today, valid_from__lte=until) | Q(valid_to__gte=today, valid_to__lte=until)
+        )
+        if model is GroundRule:
+            rows = rows.select_related("ground")
+        for row in rows[:LIST_LIMIT]:
+            if today < row.valid_from <= until:
+                changes.append(RuleChange(row.valid_from, f"{label}: {row}", STARTS))
+            if row.valid_to is not None and today <= row.valid_to <= until:
+                changes.append(RuleChange(row.valid_to, f"{label}: {row}", ENDS))
+    for window in CampaignWindow.objects.filter(starts_on__gt=today, starts_on__lte=until).select_related(
+        "atu"
+    ):
+        changes.append(RuleChange(window.starts_on, f"{_('campaign window')}: {window}", _("opens")))
+    for norm in CapitationNorm.objects.filter(valid_from__gt=today, valid_from__lte=until):
+        changes.append(RuleChange(norm.valid_from, f"{_('per-capita norm (CPN)')}: {norm.amount}", STARTS))
+    coefficients = SexAgeCoefficient.objects.filter(valid_from__gt=today, valid_from__lte=until)
+    for coefficient in coefficients.select_related("age_group")[:LIST_LIMIT]:
+        changes.append(
+            RuleChange(coefficient.valid_from, f"{_('sex-age coefficient')}: {coefficient}", STARTS)
+        )
+    return sorted(changes, key=lambda c: (c.on, c.what))
+
+
+def imports_running() -> list | None:
+    """Hook for the register import: its runs are not recorded on this branch (no ImportRun
+    model yet), so there is nothing to list; None tells the page to say so."""
+    return None

@@ -1,0 +1,116 @@
+"""Report filters: plain GET forms, so every report page is a bookmarkable URL (no personal data)."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from patients.models import Atu
+
+from ..models import CampaignWindow, District, Organization
+from .selectors import DIMENSION_CHOICES
+
+DEFAULT_BY = ["organization", "sex", "age_group"]
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+class ScopedFilterForm(forms.Form):
+    """Organization and district choices limited to what the user may see."""
+
+    def __init__(self, data=None, *, organizations, **kwargs):
+        super().__init__(data, **kwargs)
+        self.scope_organizations = organizations
+        if "organization" in self.fields:
+            self.fields["organization"].queryset = organizations
+        if "district" in self.fields:
+            self.fields["district"].queryset = District.objects.filter(
+                organization__in=organizations
+            ).select_related("organization")
+
+    def clean(self):
+        cleaned = super().clean()
+        district, organization = cleaned.get("district"), cleaned.get("organization")
+        if district is not None and organization is not None and district.organization_id != organization.pk:
+            self.add_error("district", _("The district belongs to another organization."))
+        return cleaned
+
+
+class PopulationFilterForm(ScopedFilterForm):
+    on = forms.DateField(label=_("on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    by = forms.MultipleChoiceField(
+        label=_("grouped by"), choices=DIMENSION_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    region = forms.ModelChoiceField(
+        label=_("region"),
+        queryset=Atu.objects.filter(level__in=[Atu.Level.REGION, Atu.Level.CITY]),
+        to_field_name="kato",
+        required=False,
+    )
+    organization = forms.ModelChoiceField(
+        label=_("organization"), queryset=Organization.objects.none(), required=False
+    )
+    district = forms.ModelChoiceField(label=_("district"), queryset=District.objects.none(), required=False)
+
+    def clean_on(self):
+        return self.cleaned_data.get("on") or today()
+
+    def clean_by(self):
+        return self.cleaned_data.get("by") or list(DEFAULT_BY)
+
+
+class DistrictLoadFilterForm(ScopedFilterForm):
+    on = forms.DateField(label=_("on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_on(self):
+        return self.cleaned_data.get("on") or today()
+
+
+class CampaignFilterForm(ScopedFilterForm):
+    window = forms.ModelChoiceField(
+        label=_("campaign"), queryset=CampaignWindow.objects.select_related("atu"), required=False
+    )
+
+    def clean_window(self):
+        window = self.cleaned_data.get("window")
+        if window is None:
+            # The latest campaign that has started.
+            window = (
+                CampaignWindow.objects.filter(starts_on__lte=today())
+                .select_related("atu")
+                .order_by("-starts_on")
+                .first()
+            )
+        return window
+
+
+class ApplicationsFilterForm(ScopedFilterForm):
+    date_from = forms.DateField(
+        label=_("received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_date_from(self):
+        return self.cleaned_data.get("date_from") or today().replace(day=1)
+
+    def clean_date_to(self):
+        return self.cleaned_data.get("date_to") or today()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_to"] < cleaned["date_from"]:
+            self.add_error("date_to", _("The end of the period cannot be before its start."))
+        return cleaned
+
+
+class PlanningFilterForm(ScopedFilterForm):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100, required=False)
+
+    def clean_year(self):
+        return self.cleaned_data.get("year") or today().year
