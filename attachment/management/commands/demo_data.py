@@ -20,8 +20,8 @@ from attachment.models import (
     Organization,
     PurchaseContract,
 )
-from attachment.services import AttachmentRefused, application_receive, attachment_create, coupon_issue
 from attachment.reports.demo import load_demo_planning_values
+from attachment.services import AttachmentRefused, application_receive, attachment_create, coupon_issue
 from patients.iin import make_iin
 from patients.models import (
     Atu,
