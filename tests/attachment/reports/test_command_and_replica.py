@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from attachment.reports import reference_data as reports_reference
 from attachment.reports.selectors import population_on
@@ -31,7 +32,8 @@ def population(age_groups, attach, person, clinic, other_clinic):
 @pytest.mark.django_db
 def test_command_csv_equals_the_page_export(population, rules_admin, client):
     out = io.StringIO()
-    call_command("attached_population", on="2026-03-01", by=BY, format="csv", stdout=out)
+    with translation.override("en"):  # the language of the test client's pages
+        call_command("attached_population", on="2026-03-01", by=BY, format="csv", stdout=out)
     client.force_login(rules_admin)
     page = client.get(
         reverse("reports:population"),
