@@ -231,3 +231,9 @@ REFERENCE_DATA_LOADERS = [
     "coverage.reference_data.load",
     "attachment.reports.reference_data.load",
 ]
+
+# Where the start page finds dated rule changes ahead: f(*, today, until) -> (date, what, change).
+RULE_CHANGE_SOURCES = [
+    "attachment.reports.dashboard.attachment_rule_changes",
+    "coverage.selectors.rule_changes_pending",
+]

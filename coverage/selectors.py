@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from patients.models import InsuranceContract, Person
 from patients.selectors import contracts_valid_on, in_force_on, insured_on
@@ -277,3 +278,25 @@ def leaflet_for(*, person: Person, on: datetime.date, language: str) -> Leaflet:
                 (limit.leaflet_number, limit.name_in(language), pattern.format(count=limit.max_count))
             )
     return leaflet
+
+
+def rule_changes_pending(
+    *, today: datetime.date, until: datetime.date
+) -> list[tuple[datetime.date, str, str]]:
+    """Package items that start applying, stop applying, or await a wording within the horizon:
+    (date, what, change) for the start page (e.g. "GFMC 11: no longer applies from 2027-01-01")."""
+    items = PackageItem.objects.filter(
+        Q(valid_from__gt=today, valid_from__lte=until) | Q(valid_to__gte=today, valid_to__lt=until)
+    ).select_related("package", "amended_by", "ended_by")
+    changes = []
+    for item in items:
+        what = f"{item.package.code} {item.number}"
+        if today < item.valid_from <= until:
+            act = item.amended_by or item.legal_act
+            change = _("wording to be entered") if item.wording_pending else _("applies from this date")
+            changes.append((item.valid_from, f"{what} ({act})" if act else what, change))
+        if item.valid_to is not None and today <= item.valid_to < until:
+            changes.append(
+                (item.valid_to + datetime.timedelta(days=1), what, _("no longer applies from this date"))
+            )
+    return changes

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Count, Q
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from patients.selectors import in_force_on
@@ -73,8 +76,7 @@ def attached_change(*, organization_id: int, today: datetime.date) -> AttachedWi
     return AttachedWidget(today=counts["today"], week_start=week_start, before_week=counts["before"])
 
 
-@dataclass
-class RuleChange:
+class RuleChange(NamedTuple):
     on: datetime.date
     what: str
     change: str
@@ -91,8 +93,21 @@ DATED_RULE_TABLES = [
 
 
 def rule_changes_pending(*, today: datetime.date, days: int = HORIZON_DAYS) -> list[RuleChange]:
-    """Rule rows that start or end within the horizon, by date (small tables, a query each)."""
+    """Dated rule changes ahead from every app's source (settings.RULE_CHANGE_SOURCES), by date.
+
+    Each source is `f(*, today, until)` giving (date, what, change) triples, so the apps that
+    own rule tables answer for them without importing each other."""
     until = today + datetime.timedelta(days=days)
+    changes = [
+        RuleChange(*change)
+        for path in settings.RULE_CHANGE_SOURCES
+        for change in import_string(path)(today=today, until=until)
+    ]
+    return sorted(changes, key=lambda c: (c.on, c.what))
+
+
+def attachment_rule_changes(*, today: datetime.date, until: datetime.date) -> list[RuleChange]:
+    """This app's rule rows that start or end within the horizon (small tables, a query each)."""
     changes: list[RuleChange] = []
     for model, label in DATED_RULE_TABLES:
         rows = model.objects.filter(
@@ -116,7 +131,7 @@ def rule_changes_pending(*, today: datetime.date, days: int = HORIZON_DAYS) -> l
         changes.append(
             RuleChange(coefficient.valid_from, f"{_('sex-age coefficient')}: {coefficient}", STARTS)
         )
-    return sorted(changes, key=lambda c: (c.on, c.what))
+    return changes
 
 
 def imports_running() -> list | None:
