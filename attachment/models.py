@@ -650,3 +650,6 @@ class CouponPrint(models.Model):
 
     def __str__(self):
         return f"{self.coupon} {self.printed_at:%d.%m.%Y %H:%M}"
+
+
+from .importing.models import ImportRun  # noqa: E402,F401  (the register import's run log)
