@@ -21,7 +21,12 @@ class ImportRun(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     upload = models.FileField(_("uploaded file"), upload_to="imports/%Y/%m/", blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("imported by")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
     )
     organization = models.ForeignKey(
         "attachment.Organization",

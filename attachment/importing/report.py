@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import csv
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from patients.iin import MESSAGES as IIN_MESSAGES
 
