@@ -104,23 +104,30 @@ def date_parts_valid_sql(year: str, month: str, day: str) -> str:
     )
 
 
-def iin_error_sql(column: str) -> str:
-    """SQL giving the code of `parse_iin`'s error for the column's value, or NULL when valid."""
-    first = _weighted_sql(column, FIRST_PASS_WEIGHTS)
-    second = _weighted_sql(column, SECOND_PASS_WEIGHTS)
+def iin_sums_sql(column: str) -> tuple[str, str]:
+    """The two weighted sums mod 11 (NULL unless the value is 12 digits), to compute once per row."""
+    guard = f"{column} ~ '^[0-9]{{12}}$'"
+    return (
+        f"(CASE WHEN {guard} THEN {_weighted_sql(column, FIRST_PASS_WEIGHTS)} END)",
+        f"(CASE WHEN {guard} THEN {_weighted_sql(column, SECOND_PASS_WEIGHTS)} END)",
+    )
+
+
+def iin_error_sql(column: str, first: str | None = None, second: str | None = None) -> str:
+    """SQL giving the code of `parse_iin`'s error for the column's value, or NULL when valid.
+    `first`/`second` may name columns holding `iin_sums_sql` already computed."""
+    if first is None or second is None:
+        first, second = iin_sums_sql(column)
     check = f"substr({column}, 12, 1)::int"
     digits = ", ".join(f"'{d}'" for d in CENTURY_BY_DIGIT)
+    month, day = f"substr({column}, 3, 2)::int", f"substr({column}, 5, 2)::int"
     return f"""(CASE
       WHEN {column} IS NULL OR {column} !~ '^[0-9]{{12}}$' THEN 'iin_format'
       WHEN {first} = 10 AND {second} = 10 THEN 'iin_unissuable'
       WHEN {first} <> 10 AND {first} <> {check} THEN 'iin_check_digit'
       WHEN {first} = 10 AND {second} <> {check} THEN 'iin_check_digit'
       WHEN substr({column}, 7, 1) NOT IN ({digits}) THEN 'iin_century'
-      WHEN NOT {
-        date_parts_valid_sql(
-            _year_sql(column), f"substr({column}, 3, 2)::int", f"substr({column}, 5, 2)::int"
-        )
-    } THEN 'iin_birth_date'
+      WHEN NOT {date_parts_valid_sql(_year_sql(column), month, day)} THEN 'iin_birth_date'
     END)"""
 
 

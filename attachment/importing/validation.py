@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from django_countries import countries
 
-from patients.iin import date_parts_valid_sql, iin_birth_date_sql, iin_error_sql, iin_sex_sql
+from patients.iin import (
+    date_parts_valid_sql,
+    iin_birth_date_sql,
+    iin_error_sql,
+    iin_sex_sql,
+    iin_sums_sql,
+)
 from patients.models import CATEGORY_CODES
 
 from .parsing import COLUMNS, STAGING
@@ -77,8 +83,9 @@ def normalize_sql(columns: list[str], *, organization_id: int | None) -> list[st
     birth, birth_ok = _date("t.birth_m")
     attached, attached_ok = _date("t.attached_m")
     org_filter = str(int(organization_id)) if organization_id else "NULL"
+    iin_first, iin_second = iin_sums_sql(raw("iin"))
     first = f"""
-      SELECT s.line + {HEADER_LINES} AS line,
+      SELECT s.line + {HEADER_LINES} AS line, {iin_first} AS iin_s1, {iin_second} AS iin_s2,
         {raw("iin")} AS iin, {raw("last_name")} AS last_name, {raw("first_name")} AS first_name,
         coalesce({raw("middle_name")}, '') AS middle_name,
         {raw("birth_date")} AS birth_raw, regexp_match({raw("birth_date")}, {_quote(DATE_PATTERN)}) AS birth_m,
@@ -93,7 +100,7 @@ def normalize_sql(columns: list[str], *, organization_id: int | None) -> list[st
         {raw("contract_number")} AS contract_number
       FROM {STAGING} s OFFSET 0"""
     typed = f"""
-      SELECT t.*, {iin_error_sql("t.iin")} AS iin_error, {birth} AS birth_given, {birth_ok} AS birth_ok,
+      SELECT t.*, {iin_error_sql("t.iin", "t.iin_s1", "t.iin_s2")} AS iin_error, {birth} AS birth_given, {birth_ok} AS birth_ok,
         {attached} AS attached_on, {attached_ok} AS attached_ok
       FROM ({first}) t OFFSET 0"""
     resolved = f"""
