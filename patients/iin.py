@@ -92,37 +92,49 @@ def make_iin(birth_date: datetime.date, sex: str, serial: int) -> str | None:
 
 
 def _weighted_sql(column: str, weights) -> str:
-    terms = " + ".join(f"substr({column}, {i + 1}, 1)::int * {w}" for i, w in enumerate(weights))
+    terms = " + ".join(f"(ascii(substr({column}, {i + 1}, 1)) - 48) * {w}" for i, w in enumerate(weights))
     return f"(({terms}) % 11)"
 
 
 def date_parts_valid_sql(year: str, month: str, day: str) -> str:
-    """A boolean SQL expression: the parts form a real date (never raises)."""
+    """A boolean SQL expression: the parts form a real date (integer arithmetic, never raises)."""
+    leap = f"(({year}) % 4 = 0 AND (({year}) % 100 <> 0 OR ({year}) % 400 = 0))"
+    days = (
+        f"(CASE WHEN ({month}) IN (4, 6, 9, 11) THEN 30 WHEN ({month}) = 2 THEN "
+        f"(CASE WHEN {leap} THEN 29 ELSE 28 END) ELSE 31 END)"
+    )
     return (
-        f"(CASE WHEN {year} < 1 OR {month} NOT BETWEEN 1 AND 12 OR {day} < 1 THEN false "
-        f"ELSE {day} <= extract(day FROM make_date({year}, {month}, 1) + interval '1 month - 1 day') END)"
+        f"(CASE WHEN ({year}) < 1 OR ({month}) NOT BETWEEN 1 AND 12 OR ({day}) < 1 THEN false "
+        f"ELSE ({day}) <= {days} END)"
     )
 
 
-def iin_sums_sql(column: str) -> tuple[str, str]:
+def iin_format_sql(column: str) -> str:
+    return f"({column} ~ '^[0-9]{{12}}$')"
+
+
+def iin_sums_sql(column: str, format_ok: str | None = None) -> tuple[str, str]:
     """The two weighted sums mod 11 (NULL unless the value is 12 digits), to compute once per row."""
-    guard = f"{column} ~ '^[0-9]{{12}}$'"
+    guard = format_ok or iin_format_sql(column)
     return (
         f"(CASE WHEN {guard} THEN {_weighted_sql(column, FIRST_PASS_WEIGHTS)} END)",
         f"(CASE WHEN {guard} THEN {_weighted_sql(column, SECOND_PASS_WEIGHTS)} END)",
     )
 
 
-def iin_error_sql(column: str, first: str | None = None, second: str | None = None) -> str:
+def iin_error_sql(
+    column: str, first: str | None = None, second: str | None = None, format_ok: str | None = None
+) -> str:
     """SQL giving the code of `parse_iin`'s error for the column's value, or NULL when valid.
-    `first`/`second` may name columns holding `iin_sums_sql` already computed."""
+    `first`/`second`/`format_ok` may name columns already holding `iin_sums_sql`/`iin_format_sql`."""
+    format_ok = format_ok or iin_format_sql(column)
     if first is None or second is None:
-        first, second = iin_sums_sql(column)
+        first, second = iin_sums_sql(column, format_ok)
     check = f"substr({column}, 12, 1)::int"
     digits = ", ".join(f"'{d}'" for d in CENTURY_BY_DIGIT)
     month, day = f"substr({column}, 3, 2)::int", f"substr({column}, 5, 2)::int"
     return f"""(CASE
-      WHEN {column} IS NULL OR {column} !~ '^[0-9]{{12}}$' THEN 'iin_format'
+      WHEN {column} IS NULL OR NOT {format_ok} THEN 'iin_format'
       WHEN {first} = 10 AND {second} = 10 THEN 'iin_unissuable'
       WHEN {first} <> 10 AND {first} <> {check} THEN 'iin_check_digit'
       WHEN {first} = 10 AND {second} <> {check} THEN 'iin_check_digit'

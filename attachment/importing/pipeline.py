@@ -16,13 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 from psycopg import sql
 
 from . import apply, parsing, report, validation
 
 Progress = Callable[[str, int], None]
+TEMP_BUFFERS = "256MB"
+WORK_MEM = "64MB"
 
 
 @dataclass
@@ -83,7 +85,14 @@ def population_import(
     size = stream.tell()
     with connection.cursor() as cursor:
         # Temporary tables live as long as the session: the checks need no transaction of their
-        # own; the writes happen in one.
+        # own; the writes happen in one. Room for the staging tables in the server's session
+        # memory (only possible before the session's first temporary table) and for sorts.
+        try:
+            with transaction.atomic():
+                cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
+        except DatabaseError:
+            pass
+        cursor.execute(f"SET work_mem = '{WORK_MEM}'")
         parsing.create_staging(cursor, fmt)
         progress(_("Reading the file"), 0)
         copy_failure = None
@@ -146,6 +155,8 @@ def population_import(
                 result.written = True
         except _Rollback:
             pass
+        finally:
+            cursor.execute("RESET work_mem")
     progress(_("Finished"), 100)
     return result
 

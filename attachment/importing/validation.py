@@ -14,6 +14,7 @@ from patients.iin import (
     iin_birth_date_sql,
     iin_error_sql,
     iin_sex_sql,
+    iin_format_sql,
     iin_sums_sql,
 )
 from patients.models import CATEGORY_CODES
@@ -32,7 +33,6 @@ SEX_VALUES = {
     "муж": "M",
     "жен": "F",
 }
-DATE_PATTERN = r"^(\d{4})-(\d{2})-(\d{2})$|^(\d{2})\.(\d{2})\.(\d{4})$"
 NAME_MAX = 100
 HEADER_LINES = 1  # row number = staging line + 1
 
@@ -46,11 +46,25 @@ def _case(expr: str, mapping: dict) -> str:
     return f"(CASE {expr} {whens} END)"
 
 
-def _date(match: str) -> tuple[str, str]:
-    year = f"coalesce({match}[1], {match}[6])::int"
-    month = f"coalesce({match}[2], {match}[5])::int"
-    day = f"coalesce({match}[3], {match}[4])::int"
-    valid = f"({match} IS NOT NULL AND {date_parts_valid_sql(year, month, day)})"
+def _date_form(value: str) -> str:
+    """1 for YYYY-MM-DD, 2 for DD.MM.YYYY, 0 otherwise (plain pattern tests are cheap)."""
+    return (
+        f"(CASE WHEN {value} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' THEN 1 "
+        f"WHEN {value} ~ '^[0-9]{{2}}\\.[0-9]{{2}}\\.[0-9]{{4}}$' THEN 2 ELSE 0 END)"
+    )
+
+
+def _date_parts(value: str, form: str, prefix: str) -> str:
+    """Year, month and day as integer columns (NULL unless the form is known)."""
+    year = f"(CASE {form} WHEN 1 THEN substr({value}, 1, 4) WHEN 2 THEN substr({value}, 7, 4) END)::int"
+    month = f"(CASE {form} WHEN 1 THEN substr({value}, 6, 2) WHEN 2 THEN substr({value}, 4, 2) END)::int"
+    day = f"(CASE {form} WHEN 1 THEN substr({value}, 9, 2) WHEN 2 THEN substr({value}, 1, 2) END)::int"
+    return f"{year} AS {prefix}_y, {month} AS {prefix}_m, {day} AS {prefix}_d"
+
+
+def _date(prefix: str) -> tuple[str, str]:
+    year, month, day = f"t.{prefix}_y", f"t.{prefix}_m", f"t.{prefix}_d"
+    valid = f"(CASE WHEN {year} IS NULL THEN false ELSE {date_parts_valid_sql(year, month, day)} END)"
     return f"(CASE WHEN {valid} THEN make_date({year}, {month}, {day}) END)", valid
 
 
@@ -74,35 +88,45 @@ def normalize_sql(columns: list[str], *, organization_id: int | None) -> list[st
     """Type and resolve every staged row into `import_rows`, with its errors in `errs`."""
     present = set(columns)
 
+    trimmed = ", ".join(
+        (f"nullif(btrim(s.{name}), '')" if name in present else "NULL::text") + f" AS {name}"
+        for name in COLUMNS
+    )
+
     def raw(name: str) -> str:
-        return f"nullif(btrim(s.{name}), '')" if name in present else "NULL::text"
+        return f"z.{name}"
 
     category_map = {str(int(v)): int(v) for v in CATEGORY_CODES.values()} | {
         k: int(v) for k, v in CATEGORY_CODES.items()
     }
-    birth, birth_ok = _date("t.birth_m")
-    attached, attached_ok = _date("t.attached_m")
+    birth, birth_ok = _date("birth")
+    attached, attached_ok = _date("attached")
     org_filter = str(int(organization_id)) if organization_id else "NULL"
-    iin_first, iin_second = iin_sums_sql(raw("iin"))
+    iin_first, iin_second = iin_sums_sql("t.iin", "t.iin_ok")
     first = f"""
-      SELECT s.line + {HEADER_LINES} AS line, {iin_first} AS iin_s1, {iin_second} AS iin_s2,
+      SELECT z.line, {iin_format_sql("z.iin")} AS iin_ok,
         {raw("iin")} AS iin, {raw("last_name")} AS last_name, {raw("first_name")} AS first_name,
         coalesce({raw("middle_name")}, '') AS middle_name,
-        {raw("birth_date")} AS birth_raw, regexp_match({raw("birth_date")}, {_quote(DATE_PATTERN)}) AS birth_m,
+        {raw("birth_date")} AS birth_raw, {_date_form(raw("birth_date"))} AS birth_form,
         {raw("sex")} AS sex_raw, {_case(f"lower({raw('sex')})", SEX_VALUES)} AS sex_given,
         {raw("citizenship")} AS citizenship_raw,
         {raw("category")} AS category_raw,
         {_case(f"lower({raw('category')})", category_map)}::smallint AS category,
         {raw("organization_bin")} AS bin_raw, {raw("district_code")} AS district_raw,
         {raw("attached_on")} AS attached_raw,
-        regexp_match({raw("attached_on")}, {_quote(DATE_PATTERN)}) AS attached_m,
+        {_date_form(raw("attached_on"))} AS attached_form,
         {raw("ground")} AS ground_raw, {raw("residence_kato")} AS kato_raw,
         {raw("contract_number")} AS contract_number
-      FROM {STAGING} s OFFSET 0"""
-    typed = f"""
-      SELECT t.*, {iin_error_sql("t.iin", "t.iin_s1", "t.iin_s2")} AS iin_error, {birth} AS birth_given, {birth_ok} AS birth_ok,
-        {attached} AS attached_on, {attached_ok} AS attached_ok
+      FROM (SELECT s.line + {HEADER_LINES} AS line, {trimmed} FROM {STAGING} s OFFSET 0) z OFFSET 0"""
+    sums = f"""
+      SELECT t.*, {iin_first} AS iin_s1, {iin_second} AS iin_s2,
+        {_date_parts("t.birth_raw", "t.birth_form", "birth")},
+        {_date_parts("t.attached_raw", "t.attached_form", "attached")}
       FROM ({first}) t OFFSET 0"""
+    typed = f"""
+      SELECT t.*, {iin_error_sql("t.iin", "t.iin_s1", "t.iin_s2", "t.iin_ok")} AS iin_error, {birth} AS birth_given, {birth_ok} AS birth_ok,
+        {attached} AS attached_on, {attached_ok} AS attached_ok
+      FROM ({sums}) t OFFSET 0"""
     resolved = f"""
       SELECT u.*,
         CASE WHEN u.iin_error IS NULL THEN {iin_birth_date_sql("u.iin")} END AS iin_birth,
