@@ -42,10 +42,12 @@ def classify_sql() -> list[str]:
         f"""CREATE TEMP TABLE import_class AS
             SELECT r.*, p.id IS NULL AS person_new,
               (p.id IS NOT NULL AND ((({theirs}) IS DISTINCT FROM ({ours}))
-                 OR (r.atu_id IS NOT NULL AND p.residence_atu_id IS DISTINCT FROM r.atu_id))) AS person_changed,
+                 OR (r.atu_id IS NOT NULL AND p.residence_atu_id IS DISTINCT FROM r.atu_id)))
+                AS person_changed,
               coalesce(r.atu_id, p.residence_atu_id) AS residence_atu_id,
               m.id AS match_id,
-              (m.id IS NOT NULL AND (m.district_id IS DISTINCT FROM r.district_id OR m.ground_id <> r.ground_id
+              (m.id IS NOT NULL AND (m.district_id IS DISTINCT FROM r.district_id
+                 OR m.ground_id <> r.ground_id
                  OR (r.contract_id IS NOT NULL AND m.contract_id IS DISTINCT FROM r.contract_id)))
                 AS attachment_changed
             FROM import_rows r
@@ -165,7 +167,8 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
               FROM import_class c WHERE c.person_new RETURNING *)
             {_history_insert(Person, "ins", "+", reason_sql, user_sql)}""",
         f"""WITH upd AS (
-              UPDATE {person_table} p SET {set_person}, residence_atu_id = c.residence_atu_id, updated_at = now()
+              UPDATE {person_table} p
+              SET {set_person}, residence_atu_id = c.residence_atu_id, updated_at = now()
               FROM import_class c WHERE p.id = c.person_id AND c.person_changed RETURNING p.*)
             {_history_insert(Person, "upd", "~", reason_sql, user_sql)}""",
         f"""WITH ended AS (

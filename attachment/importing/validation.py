@@ -13,8 +13,8 @@ from patients.iin import (
     date_parts_valid_sql,
     iin_birth_date_sql,
     iin_error_sql,
-    iin_sex_sql,
     iin_format_sql,
+    iin_sex_sql,
     iin_sums_sql,
 )
 from patients.models import CATEGORY_CODES
@@ -124,7 +124,8 @@ def normalize_sql(columns: list[str], *, organization_id: int | None) -> list[st
         {_date_parts("t.attached_raw", "t.attached_form", "attached")}
       FROM ({first}) t OFFSET 0"""
     typed = f"""
-      SELECT t.*, {iin_error_sql("t.iin", "t.iin_s1", "t.iin_s2", "t.iin_ok")} AS iin_error, {birth} AS birth_given, {birth_ok} AS birth_ok,
+      SELECT t.*, {iin_error_sql("t.iin", "t.iin_s1", "t.iin_s2", "t.iin_ok")} AS iin_error,
+        {birth} AS birth_given, {birth_ok} AS birth_ok,
         {attached} AS attached_on, {attached_ok} AS attached_ok
       FROM ({sums}) t OFFSET 0"""
     resolved = f"""
@@ -172,7 +173,8 @@ def normalize_sql(columns: list[str], *, organization_id: int | None) -> list[st
             "v.bin_raw IS NOT NULL AND v.organization_id IS NULL", "organization_bin", "organization_unknown"
         ),
         err(
-            f"{org_filter} IS NOT NULL AND v.organization_id IS NOT NULL AND v.organization_id <> {org_filter}",
+            f"{org_filter} IS NOT NULL AND v.organization_id IS NOT NULL "
+            f"AND v.organization_id <> {org_filter}",
             "organization_bin",
             "organization_not_selected",
         ),

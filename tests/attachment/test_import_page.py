@@ -137,11 +137,10 @@ def test_admin_import_dry_run_preview_writes_nothing(client, rules_admin, ref):
 
 
 def test_admin_import_skips_unchanged_rows_and_writes_history_for_new(client, rules_admin, ref):
+    import tablib
     from import_export.results import RowResult
 
     from patients.resources import PersonResource
-
-    import tablib
 
     data = tablib.Dataset(headers=["iin", "last_name", "first_name", "birth_date", "sex", "category"])
     data.append(["901123300258", "Ivanov", "Ivan", "1990-11-23", "M", 1])

@@ -1,4 +1,6 @@
-"""Register import: import_population on 1,000,000 rows (first and unchanged re-import) vs row-by-row django-import-export and the bare COPY.
+"""Register import: import_population (first import, unchanged re-import) vs row by row and bare COPY.
+
+1,000,000 generated rows; django-import-export's default row-by-row import on a sample.
 
 Environment: BENCH_ROWS (default 1,000,000), BENCH_SAMPLE (row-by-row sample, default 10,000).
 The import runs as `manage.py import_population` in a child process, so its peak RSS is its own.
@@ -176,7 +178,8 @@ def run():
     write_file(big, organizations, ROWS)
     write_file(sample, organizations, SAMPLE, offset=40_000)
     print(
-        f"generated {ROWS:,} rows ({big.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s"
+        f"generated {ROWS:,} rows ({big.stat().st_size / 1e6:.0f} MB) "
+        f"in {time.perf_counter() - started:.1f} s"
     )
 
     copy_s = _bare_copy(big)
@@ -191,10 +194,12 @@ def run():
     again_rate, rbr_rate = ROWS / again_s, SAMPLE / rbr_s
     print(f"bare COPY into unindexed staging:      {copy_rate:>12,.0f} rows/s ({copy_s:.1f} s)")
     print(
-        f"import_population, first import:       {first_rate:>12,.0f} rows/s ({first_s:.1f} s)  {first_summary}"
+        f"import_population, first import:       {first_rate:>12,.0f} rows/s ({first_s:.1f} s)  "
+        f"{first_summary}"
     )
     print(
-        f"import_population, unchanged re-import: {again_rate:>11,.0f} rows/s ({again_s:.1f} s)  {again_summary}"
+        f"import_population, unchanged re-import: {again_rate:>11,.0f} rows/s ({again_s:.1f} s)  "
+        f"{again_summary}"
     )
     print(
         f"django-import-export row by row:       {rbr_rate:>12,.0f} rows/s ({SAMPLE:,} rows, {rbr_s:.1f} s)"
