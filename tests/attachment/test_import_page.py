@@ -180,3 +180,12 @@ def test_export_escapes_formula_cells(client, registrar1, clinic1, ref):
 def test_export_is_scoped_to_the_users_organization(client, registrar2, clinic1):
     client.force_login(registrar2)
     assert client.get(reverse("importing:export", args=[clinic1.pk, "csv"])).status_code == 404
+
+
+def test_recent_imports_list_has_no_n_plus_1(client, rules_admin, django_assert_max_num_queries):
+    for n in range(15):
+        runs.import_run_create(file_name=f"f{n}.csv", user=rules_admin)
+    client.force_login(rules_admin)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("importing:start"))
+    assert response.status_code == 200 and b"f14.csv" in response.content
