@@ -81,6 +81,14 @@ def import_run_execute(*, run: ImportRun, stream, progress=None) -> ImportRun:
         run.status = ImportRun.Status.FAILED
         run.message = str(error)
         run.errors = 1
+    except Exception as error:
+        # Nothing was written (the writes are one transaction); say so on the run, then fail.
+        _finish(
+            run,
+            status=ImportRun.Status.FAILED,
+            message=_("The import failed: %(error)s") % {"error": type(error).__name__},
+        )
+        raise
     else:
         run.rows, run.created, run.updated = result.rows, result.created, result.updated
         run.unchanged, run.errors, run.error_report = result.unchanged, result.errors, result.report
@@ -92,9 +100,14 @@ def import_run_execute(*, run: ImportRun, stream, progress=None) -> ImportRun:
             run.status = ImportRun.Status.CHECKED
     finally:
         writer.close()
+    _finish(run, status=run.status, message=run.message)
+    return run
+
+
+def _finish(run: ImportRun, *, status: str, message: str) -> None:
+    run.status, run.message = status, message
     run.progress = 100
     run.stage = ""
     run.finished_at = timezone.now()
     record_history(run, user=run.user, reason=run.summary)
     run.save()
-    return run

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from attachment.importing import runs
@@ -98,26 +98,29 @@ def test_task_with_errors_offers_the_report(client, rules_admin, ref, clinic, di
     assert lines[1][:3] == ["2", "iin", "iin_check_digit"]
 
 
-def test_command_exit_codes_and_summary(ref, clinic, district, tmp_path, capsys):
+def test_command_exit_codes_and_summary(ref, clinic, district, tmp_path, capsys, rules_admin):
     good = tmp_path / "good.csv"
     good.write_bytes(csv_file([row(clinic)]).getvalue())
-    call_command("import_population", str(good))
+    call_command("import_population", str(good), user="admin")
     assert capsys.readouterr().out.strip().splitlines()[-1] == (
         "rows=1 created=1 updated=0 unchanged=0 errors=0"
     )
-    call_command("import_population", str(good))
+    call_command("import_population", str(good), user="admin")
     assert "unchanged=1" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_file([row(clinic, IIN_B, ground="0")]).getvalue())
     errors = tmp_path / "errors.csv"
     with pytest.raises(SystemExit) as refused:
-        call_command("import_population", str(bad), errors=str(errors))
+        call_command("import_population", str(bad), errors=str(errors), user="admin")
     assert refused.value.code == 1 and "ground_unknown" in errors.read_text()
     unreadable = tmp_path / "x.csv"
     unreadable.write_bytes(b"\x00\x01")
     with pytest.raises(SystemExit) as failed:
-        call_command("import_population", str(unreadable))
+        call_command("import_population", str(unreadable), user="admin")
     assert failed.value.code == 2
+    with pytest.raises(CommandError):  # writing needs the administrator's name for the history
+        call_command("import_population", str(good))
+    assert Person.objects.get().history.first().history_user == rules_admin
 
 
 def test_admin_import_dry_run_preview_writes_nothing(client, rules_admin, ref):
@@ -189,3 +192,16 @@ def test_recent_imports_list_has_no_n_plus_1(client, rules_admin, django_assert_
     with django_assert_max_num_queries(8):
         response = client.get(reverse("importing:start"))
     assert response.status_code == 200 and b"f14.csv" in response.content
+
+
+def test_unexpected_failure_marks_the_run_failed(rules_admin, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(runs, "population_import", broken)
+    run = runs.import_run_create(file_name="x.csv", user=rules_admin)
+    with pytest.raises(RuntimeError):
+        runs.import_run_execute(run=run, stream=io.BytesIO(b""))
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED and "RuntimeError" in run.message
+    assert run.finished_at is not None

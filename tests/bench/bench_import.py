@@ -18,6 +18,7 @@ from pathlib import Path
 ROWS = int(os.environ.get("BENCH_ROWS", 1_000_000))
 SAMPLE = int(os.environ.get("BENCH_SAMPLE", 10_000))
 ORGANIZATIONS = 200
+BENCH_USER = "bench-admin"
 DISTRICTS = 6
 HEADER = (
     "iin,last_name,first_name,middle_name,birth_date,sex,citizenship,category,"
@@ -116,7 +117,7 @@ def write_file(path: Path, organizations, count: int, offset: int = 0) -> None:
 def _command(path: Path) -> tuple[float, str]:
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "manage.py", "import_population", str(path)],
+        [sys.executable, "manage.py", "import_population", str(path), "--user", BENCH_USER],
         capture_output=True,
         text=True,
         check=False,
@@ -169,8 +170,10 @@ def _column(path: Path, index: int):
 
 
 def run():
+    from django.contrib.auth import get_user_model
     from django.db import connection
 
+    get_user_model().objects.get_or_create(username=BENCH_USER, defaults={"is_staff": True})
     organizations = _organizations()
     workdir = Path(tempfile.mkdtemp(prefix="bench-import-"))
     big, sample = workdir / "population.csv", workdir / "sample.csv"

@@ -1,4 +1,4 @@
-"""python manage.py import_population PATH [--dry-run] [--organization BIN] [--errors PATH] [--user NAME]
+"""python manage.py import_population PATH --user LOGIN [--dry-run] [--organization BIN] [--errors PATH]
 
 Prints a progress line and ends with `rows=N created=N updated=N unchanged=N errors=N`.
 Exit 0 when imported (or checked with --dry-run and clean), 1 when nothing was written because of
@@ -6,7 +6,8 @@ errors (the report lists every one), 2 when the file cannot be read."""
 
 import sys
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from attachment.importing.runs import import_run_create, import_run_execute
 
@@ -23,10 +24,14 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
         parser.add_argument("--organization", default="", help="BIN: import only this organization's rows")
         parser.add_argument("--errors", default="", help="write the error report (CSV) to this path")
-        parser.add_argument("--user", default="", help="the importing administrator (history)")
+        parser.add_argument(
+            "--user", default="", help="login of the importing administrator (history); required to write"
+        )
 
     def handle(self, *args, path, dry_run, organization, errors, user, **options):
         organization = get_organization(organization) if organization else None
+        if not user and not dry_run:
+            raise CommandError(_("Name the importing administrator with --user (written into the history)."))
         user = get_user(user) if user else None
         last = {"stage": None, "percent": -1}
 
