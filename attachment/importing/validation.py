@@ -246,6 +246,3 @@ def contracts_sql() -> list[str]:
              ORDER BY c.valid_to DESC LIMIT 1)
            WHERE r.contract_number IS NOT NULL AND cardinality(r.errs) = 0""",
     ]
-
-
-CANONICAL = list(COLUMNS)
