@@ -25,6 +25,18 @@ from . import apply, parsing, report, validation
 Progress = Callable[[str, int], None]
 TEMP_BUFFERS = "256MB"
 WORK_MEM = "64MB"
+TEMP_TABLES = (
+    parsing.STAGING,
+    "import_countries",
+    "import_rows",
+    "import_errors",
+    "import_class",
+    "import_requests",
+    "import_decisions",
+    "rule_atu_chain",
+    "rule_atu",
+    "rule_atu_border",
+)
 
 
 @dataclass
@@ -157,6 +169,8 @@ def population_import(
             pass
         finally:
             cursor.execute("RESET work_mem")
+            # Free the session's temporary space (workers and web processes keep their connections).
+            cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMP_TABLES)}")
     progress(_("Finished"), 100)
     return result
 
