@@ -34,13 +34,15 @@ run: install
 	@set -e; \
 	trap 'exit 130' INT TERM; \
 	if [ -z "$$DATABASE_URL" ]; then \
-	  export DATABASE_URL=$$(config/pgcluster.sh start $(PGDEV)); \
+	  export DATABASE_URL=$$(config/pgcluster.sh start $(PGDEV)); stop_cluster=1; \
 	  trap 'config/pgcluster.sh stop $(PGDEV)' EXIT; \
 	fi; \
 	export DEBUG=$${DEBUG:-1}; \
 	$(PY) manage.py migrate --noinput; \
 	$(PY) manage.py load_reference_data; \
 	$(PY) manage.py demo_data; \
+	setsid $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker 2>/dev/null; [ -z "$$stop_cluster" ] || config/pgcluster.sh stop $(PGDEV)' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # A throwaway cluster of its own, removed afterwards.

@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy
 
 from patients.admin_base import AuditedAdmin
 
+from . import resources
 from .access import scope_to_organization
 from .forms import TransferForm
+from .importing.models import ImportRun
 from .models import (
     Application,
     Attachment,
@@ -51,6 +53,7 @@ class IntegrationPeriodInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(AuditedAdmin):
+    resource_classes = [resources.OrganizationResource]
     list_display = ["name_ru", "bin", "atu", "is_state"]
     search_fields = ["name_ru", "name_kk", "bin"]
     list_select_related = ["atu"]
@@ -113,18 +116,21 @@ class OrganizationAdmin(AuditedAdmin):
 
 @admin.register(PurchaseContract)
 class PurchaseContractAdmin(ScopedAdmin):
+    resource_classes = [resources.PurchaseContractResource]
     list_display = ["organization", "number", "valid_from", "valid_to"]
     list_select_related = ["organization"]
 
 
 @admin.register(IntegrationPeriod)
 class IntegrationPeriodAdmin(ScopedAdmin):
+    resource_classes = [resources.IntegrationPeriodResource]
     list_display = ["organization", "system_name", "valid_from", "valid_to"]
     list_select_related = ["organization"]
 
 
 @admin.register(District)
 class DistrictAdmin(ScopedAdmin):
+    resource_classes = [resources.DistrictResource]
     list_display = ["organization", "code", "kind", "specialist", "atu", "capacity"]
     list_filter = ["kind"]
     list_select_related = ["organization", "atu"]
@@ -134,6 +140,7 @@ class DistrictAdmin(ScopedAdmin):
 
 @admin.register(Ground)
 class GroundAdmin(AuditedAdmin):
+    resource_classes = [resources.GroundResource]
     list_display = ["code", "name_ru", "name_kk"]
 
 
@@ -141,6 +148,7 @@ class GroundAdmin(AuditedAdmin):
 class AttachmentAdmin(ScopedAdmin):
     """Read-only here: attachments change only through the attach service (pages, commands)."""
 
+    resource_classes = [resources.AttachmentResource]
     list_display = ["person", "organization", "district", "ground", "valid_from", "valid_to"]
     list_filter = ["ground", "channel"]
     list_select_related = ["person", "organization", "district", "ground"]
@@ -167,6 +175,7 @@ class AttachmentAdmin(ScopedAdmin):
 
 @admin.register(GroundRule)
 class GroundRuleAdmin(AuditedAdmin):
+    resource_classes = [resources.GroundRuleResource]
     list_display = [
         "category",
         "ground",
@@ -182,6 +191,7 @@ class GroundRuleAdmin(AuditedAdmin):
 
 @admin.register(CampaignWindow)
 class CampaignWindowAdmin(AuditedAdmin):
+    resource_classes = [resources.CampaignWindowResource]
     list_display = ["year", "atu", "starts_on", "ends_on", "takes_effect_on"]
     list_select_related = ["atu"]
     autocomplete_fields = ["atu"]
@@ -189,16 +199,19 @@ class CampaignWindowAdmin(AuditedAdmin):
 
 @admin.register(AtuComparisonLevel)
 class AtuComparisonLevelAdmin(AuditedAdmin):
+    resource_classes = [resources.AtuComparisonLevelResource]
     list_display = ["applies_to", "level", "valid_from", "valid_to"]
 
 
 @admin.register(FreeChoiceLimit)
 class FreeChoiceLimitAdmin(AuditedAdmin):
+    resource_classes = [resources.FreeChoiceLimitResource]
     list_display = ["ground", "max_count", "months", "valid_from", "valid_to"]
 
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(AuditedAdmin):
+    resource_classes = [resources.CalendarDayResource]
     list_display = ["date", "is_working", "name"]
     list_filter = ["is_working"]
     date_hierarchy = "date"
@@ -206,6 +219,7 @@ class CalendarDayAdmin(AuditedAdmin):
 
 @admin.register(RefusalReason)
 class RefusalReasonAdmin(AuditedAdmin):
+    resource_classes = [resources.RefusalReasonResource]
     list_display = ["code", "name_ru", "name_kk"]
 
 
@@ -268,3 +282,13 @@ class SexAgeCoefficientAdmin(AuditedAdmin):
     list_display = ["age_group", "sex", "value", "valid_from", "source"]
     list_filter = ["sex", "age_group"]
     list_select_related = ["age_group"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "file_name", "user", "status", "rows", "created", "updated", "unchanged", "errors"]
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in ImportRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -652,4 +652,8 @@ class CouponPrint(models.Model):
         return f"{self.coupon} {self.printed_at:%d.%m.%Y %H:%M}"
 
 
-from .reports.models import AgeGroup, CapitationNorm, SexAgeCoefficient  # noqa: E402, F401
+# Models of the app's sub-packages, imported here so that Django registers them with this app.
+from .importing.models import ImportRun
+from .reports.models import AgeGroup, CapitationNorm, SexAgeCoefficient
+
+__all__ = ["AgeGroup", "CapitationNorm", "ImportRun", "SexAgeCoefficient"]

@@ -396,3 +396,186 @@ def required_documents(
     if ground_code == GROUND_CONTRACT:
         required.append("contract")
     return required
+
+
+# ---------------------------------------------------------------------------------------------
+# Set-wise counterparts: the same predicates over the same rule rows, as SQL over a table of
+# requests (the register import decides a million rows at once). They build SQL text only; the
+# caller runs it. Each names the predicate above that it mirrors; tests run both on the same
+# scenarios and compare the decisions.
+#
+# The request table has: line, person_id (NULL for a person not yet in the register), category,
+# organization_id, ground_id, on_date, residence_atu_id, contract_given, contract_valid_to.
+#
+# Checks `decide` makes that a register file cannot support are not applied set-wise, because
+# the file carries no value for them and values are never guessed: the legal representative of a
+# minor, the district's capacity confirmation and the documents checklist (the person card shows
+# what is missing). Likewise, with `skip_missing`, the ATU check is skipped when no residence is
+# known and the contract check when the row names no contract.
+# ---------------------------------------------------------------------------------------------
+
+SET_WISE_CODES = (
+    PERSON_DEAD,
+    ORGANIZATION_MAY_NOT_ATTACH,
+    GROUND_NOT_ALLOWED,
+    CHANNEL_NOT_ALLOWED,
+    NOT_INSURED,
+    NO_CONTRACT,
+    NOT_ATTACHED_BY_COMMISSION,
+    CAMPAIGN_CLOSED,
+    OUTSIDE_ATU,
+    FREE_CHOICE_LIMIT,
+    ALREADY_ATTACHED,
+    LATER_ATTACHMENT,
+)
+
+
+def in_force_sql(alias: str, on: str) -> str:
+    """`in_force` for a row alias and a date expression."""
+    return f"({alias}.valid_from <= {on} AND ({alias}.valid_to IS NULL OR {on} <= {alias}.valid_to))"
+
+
+def atu_tree_sql() -> list[str]:
+    """Temporary tables of the ATU tree (what `selectors.AtuIndex` holds in memory):
+    rule_atu_chain(atu_id, ancestor_id, kato, depth) nearest first, rule_atu(atu_id, kato, in_city)
+    and rule_atu_border(atu_id, kato) = neighbours of the border-area units of the chain."""
+    return [
+        "DROP TABLE IF EXISTS rule_atu_chain, rule_atu, rule_atu_border",
+        """CREATE TEMP TABLE rule_atu_chain AS
+           WITH RECURSIVE chain(atu_id, ancestor_id, parent_id, depth) AS (
+             SELECT id, id, parent_id, 0 FROM patients_atu
+             UNION ALL
+             SELECT c.atu_id, p.id, p.parent_id, c.depth + 1
+             FROM chain c JOIN patients_atu p ON p.id = c.parent_id
+           )
+           SELECT c.atu_id, c.ancestor_id, a.kato, a.is_border_area, a.level, c.depth,
+                  c.parent_id IS NULL AS is_top
+           FROM chain c JOIN patients_atu a ON a.id = c.ancestor_id""",
+        "CREATE INDEX ON rule_atu_chain (atu_id, ancestor_id)",
+        """CREATE TEMP TABLE rule_atu AS
+           SELECT c.atu_id, a.kato, bool_or(c.is_top AND c.level = 'city') AS in_city
+           FROM rule_atu_chain c JOIN patients_atu a ON a.id = c.atu_id GROUP BY c.atu_id, a.kato""",
+        "CREATE UNIQUE INDEX ON rule_atu (atu_id)",
+        """CREATE TEMP TABLE rule_atu_border AS
+           SELECT DISTINCT c.atu_id, n.kato
+           FROM rule_atu_chain c
+           JOIN (SELECT from_atu_id AS a, to_atu_id AS b FROM patients_atu_neighbours
+                 UNION SELECT to_atu_id, from_atu_id FROM patients_atu_neighbours) m ON m.a = c.ancestor_id
+           JOIN patients_atu n ON n.id = m.b
+           WHERE c.is_border_area""",
+        "CREATE INDEX ON rule_atu_border (atu_id)",
+    ]
+
+
+def decide_sql(*, requests: str, out: str, channel: str, skip_missing: bool) -> list[str]:
+    """`decide` for every row of the `requests` table at once (channel fixed, no act).
+
+    Writes `out` (line, starts_on, ends_on, ends_previous_id, previous_organization_id,
+    refusals text[]): refusal codes in the order `decide` gives them."""
+    lit = {
+        "none": f"'{CONDITION_NONE}'",
+        "insured": f"'{CONDITION_CSHI_INSURED}'",
+        "contract": f"'{CONDITION_CONTRACT}'",
+        "commission": f"'{CONDITION_COMMISSION}'",
+        "act": f"'{CHANNEL_ACT}'",
+        "channel": f"'{channel}'",
+    }
+    assert channel.isidentifier()
+    residence_known = "r.residence_atu_id IS NOT NULL" if skip_missing else "true"
+    contract_known = "r.contract_given" if skip_missing else "true"
+    facts = f"""
+      SELECT r.*, o_atu.kato AS org_kato,
+        (p.date_of_death IS NOT NULL AND p.date_of_death <= r.on_date) AS dead,
+        (pc.id IS NOT NULL OR ip.id IS NOT NULL) AS may_attach,
+        gr.id AS rule_id, gr.condition, gr.campaign_only, gr.residence_atu, gr.channels,
+        CASE WHEN gr.condition = {lit["insured"]} AND r.person_id IS NOT NULL THEN EXISTS (
+          SELECT 1 FROM patients_insuredstatusperiod i
+          WHERE i.person_id = r.person_id AND {in_force_sql("i", "r.on_date")}) ELSE false END AS insured,
+        win.starts_on AS win_from, win.ends_on AS win_to, win.takes_effect_on AS win_effect,
+        ra.kato AS person_kato, coalesce(lvl.level, 9) AS level
+      FROM {requests} r
+      JOIN attachment_organization o ON o.id = r.organization_id
+      JOIN patients_atu o_atu ON o_atu.id = o.atu_id
+      LEFT JOIN patients_person p ON p.id = r.person_id
+      LEFT JOIN attachment_purchasecontract pc
+        ON pc.organization_id = r.organization_id AND {in_force_sql("pc", "r.on_date")}
+      LEFT JOIN attachment_integrationperiod ip
+        ON ip.organization_id = r.organization_id AND {in_force_sql("ip", "r.on_date")}
+      LEFT JOIN attachment_groundrule gr
+        ON gr.category = r.category AND gr.ground_id = r.ground_id AND {in_force_sql("gr", "r.on_date")}
+      LEFT JOIN rule_atu ra ON ra.atu_id = r.residence_atu_id
+      LEFT JOIN attachment_atucomparisonlevel lvl
+        ON lvl.applies_to = CASE WHEN ra.in_city THEN 'city' ELSE 'other' END
+        AND {in_force_sql("lvl", "r.on_date")}
+      LEFT JOIN LATERAL (
+        SELECT w.starts_on, w.ends_on, w.takes_effect_on
+        FROM attachment_campaignwindow w
+        LEFT JOIN rule_atu_chain ch ON ch.atu_id = r.residence_atu_id AND ch.ancestor_id = w.atu_id
+        WHERE gr.campaign_only AND w.year = extract(year FROM r.on_date)::int
+          AND (w.atu_id IS NULL OR ch.ancestor_id IS NOT NULL)
+        ORDER BY ch.depth NULLS LAST LIMIT 1
+      ) win ON true
+      OFFSET 0"""
+    # campaign_window + decision.starts_on; contract end (§9-1).
+    timed = f"""
+      SELECT f.*,
+        (f.campaign_only AND f.win_from IS NOT NULL AND f.win_from <= f.on_date
+         AND f.on_date <= f.win_to) AS window_open,
+        CASE WHEN f.campaign_only AND f.win_from <= f.on_date AND f.on_date <= f.win_to
+             THEN greatest(f.on_date, f.win_effect) ELSE f.on_date END AS starts_on,
+        CASE WHEN f.condition = {lit["contract"]} THEN f.contract_valid_to END AS ends_on,
+        CASE WHEN f.person_kato IS NULL THEN false
+             WHEN left(f.person_kato, f.level) = left(f.org_kato, f.level) THEN true
+             ELSE EXISTS (SELECT 1 FROM rule_atu_border b WHERE b.atu_id = f.residence_atu_id
+                          AND left(b.kato, f.level) = left(f.org_kato, f.level)) END AS within_atu
+      FROM ({facts}) f OFFSET 0"""
+    # held_on (previous on starts_on, current on the date), later attachments, free_choice_exceeded.
+    held = f"""
+      SELECT t.*, prev.id AS ends_previous_id, prev.organization_id AS previous_organization_id,
+        cur.channel AS current_channel,
+        CASE WHEN t.person_id IS NULL THEN false ELSE EXISTS (
+          SELECT 1 FROM attachment_attachment a WHERE a.person_id = t.person_id
+          AND a.valid_from >= t.starts_on) END AS later_exists,
+        CASE WHEN t.person_id IS NULL OR lim.id IS NULL THEN false ELSE (
+          SELECT count(*) FROM attachment_attachment a
+          WHERE a.person_id = t.person_id AND a.ground_id = t.ground_id
+            AND a.valid_from > (t.on_date - make_interval(months => lim.months))::date
+            AND a.valid_from <= t.on_date) >= lim.max_count END AS limit_used
+      FROM ({timed}) t
+      LEFT JOIN attachment_freechoicelimit lim
+        ON lim.ground_id = t.ground_id AND {in_force_sql("lim", "t.on_date")}
+      LEFT JOIN LATERAL (
+        SELECT a.id, a.organization_id FROM attachment_attachment a
+        WHERE t.person_id IS NOT NULL AND a.person_id = t.person_id AND {in_force_sql("a", "t.starts_on")}
+      ) prev ON true
+      LEFT JOIN LATERAL (
+        SELECT a.channel FROM attachment_attachment a
+        WHERE t.person_id IS NOT NULL AND t.condition = {lit["commission"]}
+          AND a.person_id = t.person_id AND {in_force_sql("a", "t.on_date")}
+      ) cur ON true"""
+    ruled = "h.rule_id IS NOT NULL AND"
+    refusals = f"""
+      CASE WHEN h.dead THEN ARRAY['{PERSON_DEAD}'] ELSE array_remove(ARRAY[
+        CASE WHEN NOT h.may_attach THEN '{ORGANIZATION_MAY_NOT_ATTACH}' END,
+        CASE WHEN h.rule_id IS NULL THEN '{GROUND_NOT_ALLOWED}' END,
+        CASE WHEN {ruled} NOT ({lit["channel"]} = ANY(h.channels)) THEN '{CHANNEL_NOT_ALLOWED}' END,
+        CASE WHEN {ruled} h.condition = {lit["insured"]} AND NOT h.insured THEN '{NOT_INSURED}' END,
+        CASE WHEN {ruled} h.condition = {lit["contract"]} AND {contract_known.replace("r.", "h.")}
+             AND h.contract_valid_to IS NULL THEN '{NO_CONTRACT}' END,
+        CASE WHEN {ruled} h.condition = {lit["commission"]}
+             AND coalesce(h.current_channel, '') <> {lit["act"]} THEN '{NOT_ATTACHED_BY_COMMISSION}' END,
+        CASE WHEN {ruled} h.campaign_only AND NOT h.window_open THEN '{CAMPAIGN_CLOSED}' END,
+        CASE WHEN {ruled} h.residence_atu AND {residence_known.replace("r.", "h.")} AND NOT h.within_atu
+             THEN '{OUTSIDE_ATU}' END,
+        CASE WHEN {ruled} h.limit_used THEN '{FREE_CHOICE_LIMIT}' END,
+        CASE WHEN {ruled} h.ends_on < h.starts_on THEN '{NO_CONTRACT}' END,
+        CASE WHEN {ruled} h.previous_organization_id = h.organization_id THEN '{ALREADY_ATTACHED}' END,
+        CASE WHEN {ruled} h.later_exists THEN '{LATER_ATTACHMENT}' END
+      ]::text[], NULL) END"""
+    return [
+        f"DROP TABLE IF EXISTS {out}",
+        f"""CREATE TEMP TABLE {out} AS
+            SELECT h.line, h.starts_on, h.ends_on, h.ends_previous_id, h.previous_organization_id,
+                   {refusals} AS refusals
+            FROM ({held}) h""",
+    ]

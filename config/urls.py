@@ -27,5 +27,6 @@ urlpatterns = [
     path("attachments/", include("attachment.urls")),
     path("coupons/<str:token>/", coupon_verify, name="coupon_verify"),
     path("reports/", include("attachment.report_urls")),
+    path("imports/", include("attachment.importing.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,7 @@ from .models import (
     PersonAccessLog,
     StaffProfile,
 )
+from .resources import PersonResource
 
 
 @admin.register(Atu)
@@ -33,6 +34,7 @@ class DocumentInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(AuditedAdmin):
+    resource_classes = [PersonResource]
     list_display = ["last_name", "first_name", "middle_name", "birth_date", "sex", "category"]
     list_filter = ["category", "sex"]
     search_fields = ["=iin", "last_name", "first_name"]

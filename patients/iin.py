@@ -20,6 +20,15 @@ CENTURY_BY_DIGIT = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
 MALE = "M"
 FEMALE = "F"
 
+# What is wrong with an IIN, by code (the single-value check and the set-wise import share them).
+MESSAGES = {
+    "iin_format": _("An IIN is exactly 12 digits."),
+    "iin_unissuable": _("This IIN cannot exist: its check digit cannot be computed."),
+    "iin_check_digit": _("The IIN check digit is wrong."),
+    "iin_century": _("The 7th digit of an IIN must be 1 to 6 (century and sex)."),
+    "iin_birth_date": _("The first six digits of the IIN are not a valid birth date."),
+}
+
 
 @dataclass(frozen=True)
 class IinFacts:
@@ -40,26 +49,20 @@ def check_digit(first_eleven: str) -> int | None:
 def parse_iin(value: str) -> IinFacts:
     """Validate an IIN and return what it encodes; raise ValidationError saying what is wrong."""
     if not isinstance(value, str) or len(value) != 12 or not value.isascii() or not value.isdigit():
-        raise ValidationError(_("An IIN is exactly 12 digits."), code="iin_format")
+        raise ValidationError(MESSAGES["iin_format"], code="iin_format")
     expected = check_digit(value[:11])
     if expected is None:
-        raise ValidationError(
-            _("This IIN cannot exist: its check digit cannot be computed."), code="iin_unissuable"
-        )
+        raise ValidationError(MESSAGES["iin_unissuable"], code="iin_unissuable")
     if expected != int(value[11]):
-        raise ValidationError(_("The IIN check digit is wrong."), code="iin_check_digit")
+        raise ValidationError(MESSAGES["iin_check_digit"], code="iin_check_digit")
     century_digit = int(value[6])
     if century_digit not in CENTURY_BY_DIGIT:
-        raise ValidationError(
-            _("The 7th digit of an IIN must be 1 to 6 (century and sex)."), code="iin_century"
-        )
+        raise ValidationError(MESSAGES["iin_century"], code="iin_century")
     year = CENTURY_BY_DIGIT[century_digit] + int(value[0:2])
     try:
         birth_date = datetime.date(year, int(value[2:4]), int(value[4:6]))
     except ValueError:
-        raise ValidationError(
-            _("The first six digits of the IIN are not a valid birth date."), code="iin_birth_date"
-        ) from None
+        raise ValidationError(MESSAGES["iin_birth_date"], code="iin_birth_date") from None
     return IinFacts(birth_date=birth_date, sex=MALE if century_digit % 2 else FEMALE)
 
 
@@ -82,3 +85,73 @@ def make_iin(birth_date: datetime.date, sex: str, serial: int) -> str | None:
     first = f"{birth_date:%y%m%d}{digit7}{serial:04d}"
     check = check_digit(first)
     return None if check is None else f"{first}{check}"
+
+
+# The same checks as SQL expressions over a text column, built from the same weights and century
+# digits, for the register import that validates a million rows at once (tested against the above).
+
+
+def _weighted_sql(column: str, weights) -> str:
+    terms = " + ".join(f"(ascii(substr({column}, {i + 1}, 1)) - 48) * {w}" for i, w in enumerate(weights))
+    return f"(({terms}) % 11)"
+
+
+def date_parts_valid_sql(year: str, month: str, day: str) -> str:
+    """A boolean SQL expression: the parts form a real date (integer arithmetic, never raises)."""
+    leap = f"(({year}) % 4 = 0 AND (({year}) % 100 <> 0 OR ({year}) % 400 = 0))"
+    days = (
+        f"(CASE WHEN ({month}) IN (4, 6, 9, 11) THEN 30 WHEN ({month}) = 2 THEN "
+        f"(CASE WHEN {leap} THEN 29 ELSE 28 END) ELSE 31 END)"
+    )
+    return (
+        f"(CASE WHEN ({year}) < 1 OR ({month}) NOT BETWEEN 1 AND 12 OR ({day}) < 1 THEN false "
+        f"ELSE ({day}) <= {days} END)"
+    )
+
+
+def iin_format_sql(column: str) -> str:
+    return f"({column} ~ '^[0-9]{{12}}$')"
+
+
+def iin_sums_sql(column: str, format_ok: str | None = None) -> tuple[str, str]:
+    """The two weighted sums mod 11 (NULL unless the value is 12 digits), to compute once per row."""
+    guard = format_ok or iin_format_sql(column)
+    return (
+        f"(CASE WHEN {guard} THEN {_weighted_sql(column, FIRST_PASS_WEIGHTS)} END)",
+        f"(CASE WHEN {guard} THEN {_weighted_sql(column, SECOND_PASS_WEIGHTS)} END)",
+    )
+
+
+def iin_error_sql(
+    column: str, first: str | None = None, second: str | None = None, format_ok: str | None = None
+) -> str:
+    """SQL giving the code of `parse_iin`'s error for the column's value, or NULL when valid.
+    `first`/`second`/`format_ok` may name columns already holding `iin_sums_sql`/`iin_format_sql`."""
+    format_ok = format_ok or iin_format_sql(column)
+    if first is None or second is None:
+        first, second = iin_sums_sql(column, format_ok)
+    check = f"substr({column}, 12, 1)::int"
+    digits = ", ".join(f"'{d}'" for d in CENTURY_BY_DIGIT)
+    month, day = f"substr({column}, 3, 2)::int", f"substr({column}, 5, 2)::int"
+    return f"""(CASE
+      WHEN {column} IS NULL OR NOT {format_ok} THEN 'iin_format'
+      WHEN {first} = 10 AND {second} = 10 THEN 'iin_unissuable'
+      WHEN {first} <> 10 AND {first} <> {check} THEN 'iin_check_digit'
+      WHEN {first} = 10 AND {second} <> {check} THEN 'iin_check_digit'
+      WHEN substr({column}, 7, 1) NOT IN ({digits}) THEN 'iin_century'
+      WHEN NOT {date_parts_valid_sql(_year_sql(column), month, day)} THEN 'iin_birth_date'
+    END)"""
+
+
+def _year_sql(column: str) -> str:
+    centuries = " ".join(f"WHEN '{d}' THEN {c}" for d, c in CENTURY_BY_DIGIT.items())
+    return f"((CASE substr({column}, 7, 1) {centuries} END) + substr({column}, 1, 2)::int)"
+
+
+def iin_birth_date_sql(column: str) -> str:
+    """The birth date an IIN encodes (only for values `iin_error_sql` accepts)."""
+    return f"make_date({_year_sql(column)}, substr({column}, 3, 2)::int, substr({column}, 5, 2)::int)"
+
+
+def iin_sex_sql(column: str) -> str:
+    return f"(CASE WHEN substr({column}, 7, 1)::int % 2 = 1 THEN '{MALE}' ELSE '{FEMALE}' END)"

@@ -1,0 +1,181 @@
+"""The register import, end to end: read, stage, validate, decide, write. All or nothing.
+
+Stages (with their share of the progress bar): COPY of the file into an unindexed temporary table
+(0–40 %), set-wise validation of fields and references (40–60 %), then in one transaction, holding
+EXCLUSIVE locks on the person and attachment tables (reads go on, registrars' changes wait a
+moment): classification against the register, the attachment rules (`rules.decide_sql`, the
+set-wise counterpart of `rules.decide`) and the writes with their history rows (60–100 %).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import psycopg
+from django.db import DatabaseError, connection, transaction
+from django.utils.translation import gettext as _
+from psycopg import sql
+
+from . import apply, parsing, report, validation
+
+Progress = Callable[[str, int], None]
+TEMP_BUFFERS = "256MB"
+WORK_MEM = "64MB"
+TEMP_TABLES = (
+    parsing.STAGING,
+    "import_countries",
+    "import_rows",
+    "import_errors",
+    "import_class",
+    "import_requests",
+    "import_decisions",
+    "rule_atu_chain",
+    "rule_atu",
+    "rule_atu_border",
+)
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    written: bool = False
+    report: str = ""
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"rows={self.rows} created={self.created} updated={self.updated} "
+            f"unchanged={self.unchanged} errors={self.errors}"
+        )
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _run(cursor, statements: list[str]) -> None:
+    for statement in statements:
+        cursor.execute(statement)
+
+
+def _scalar(cursor, statement: str):
+    cursor.execute(statement)
+    return cursor.fetchone()[0]
+
+
+def _copy_error_line(error: psycopg.Error) -> int | None:
+    context = getattr(error.diag, "context", None) or ""
+    found = re.search(r"line (\d+)", context)
+    return int(found.group(1)) + validation.HEADER_LINES if found else None
+
+
+def population_import(
+    *,
+    stream,
+    file_name: str,
+    user,
+    import_id: int | None = None,
+    organization=None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import a register file (a binary stream). Raises parsing.UnreadableFile when the file
+    cannot be read as a table; otherwise returns the counts and, when refused, the error report."""
+    progress = progress or (lambda stage, percent: None)
+    result = ImportResult()
+    head = stream.read(parsing.SAMPLE)
+    fmt = parsing.detect_format(head, organization_given=organization is not None)
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    with connection.cursor() as cursor:
+        # Temporary tables live as long as the session: the checks need no transaction of their
+        # own; the writes happen in one. Room for the staging tables in the server's session
+        # memory (only possible before the session's first temporary table) and for sorts.
+        try:
+            with transaction.atomic():
+                cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
+        except DatabaseError:
+            pass
+        cursor.execute(f"SET work_mem = '{WORK_MEM}'")
+        parsing.create_staging(cursor, fmt)
+        progress(_("Reading the file"), 0)
+        copy_failure = None
+        try:
+            with transaction.atomic():
+                parsing.copy_file(
+                    cursor,
+                    stream,
+                    fmt,
+                    size=size,
+                    progress=lambda p: progress(_("Reading the file"), p * 40 // 100),
+                )
+        except psycopg.Error as error:
+            copy_failure = (_copy_error_line(error), str(error.diag.message_primary or error))
+        progress(_("Checking the rows"), 40)
+        _run(cursor, validation.countries_sql())
+        organization_id = getattr(organization, "pk", None)
+        _run(cursor, validation.normalize_sql(fmt.columns, organization_id=organization_id))
+        _run(cursor, validation.errors_sql())
+        if copy_failure is not None:
+            cursor.execute(
+                "INSERT INTO import_errors VALUES (%s, 'row', 'copy', %s)",
+                [copy_failure[0] or 0, copy_failure[1]],
+            )
+        result.rows = _scalar(cursor, "SELECT count(*) FROM import_rows")
+        progress(_("Checking the rows"), 50)
+        _run(cursor, validation.contracts_sql())
+        progress(_("Applying the attachment rules"), 60)
+        try:
+            with transaction.atomic():
+                # Readers go on; changes of persons and attachments wait for this transaction, so
+                # the rules see the register as it is written.
+                cursor.execute("LOCK TABLE patients_person, attachment_attachment IN EXCLUSIVE MODE")
+                _run(cursor, apply.classify_sql())
+                _run(cursor, apply.decide_sql())
+                cursor.execute(apply.refusals_to_errors_sql())
+                result.errors = _scalar(cursor, "SELECT count(*) FROM import_errors")
+                cursor.execute(apply.COUNTS_SQL)
+                _rows, result.created, result.updated, result.unchanged = cursor.fetchone()
+                if result.errors:
+                    result.report = _report_text(cursor)
+                if result.errors or dry_run:
+                    raise _Rollback
+                progress(_("Writing"), 70)
+                pg = cursor.connection
+                reason = _("import %(file)s #%(id)s") % {"file": file_name, "id": import_id or "-"}
+                template = _("Attached to %(organization)s from %(date)s (§4).") % {
+                    "organization": "{organization}",
+                    "date": "{date}",
+                }
+                statements = apply.apply_sql(
+                    reason=reason,
+                    end_reason_template=template,
+                    user_id=getattr(user, "pk", None),
+                    literal=lambda v: sql.Literal(v).as_string(pg),
+                )
+                for number, statement in enumerate(statements):
+                    cursor.execute(statement)
+                    progress(_("Writing"), 70 + (number + 1) * 30 // len(statements))
+                result.written = True
+        except _Rollback:
+            pass
+        finally:
+            cursor.execute("RESET work_mem")
+            # Free the session's temporary space (workers and web processes keep their connections).
+            cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMP_TABLES)}")
+    progress(_("Finished"), 100)
+    return result
+
+
+def _report_text(cursor) -> str:
+    out = io.StringIO()
+    report.write_report(cursor, out)
+    return out.getvalue()

@@ -1,0 +1,69 @@
+"""The error report: every error of a file with its row number, column and a clear message."""
+
+from __future__ import annotations
+
+import csv
+
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from patients.iin import MESSAGES as IIN_MESSAGES
+
+MESSAGES = {
+    "required": gettext_lazy("A value is required."),
+    "too_long": gettext_lazy("The value is longer than 100 characters."),
+    "date_format": gettext_lazy("Not a date: write YYYY-MM-DD or DD.MM.YYYY."),
+    "iin_mismatch": gettext_lazy("Does not match the IIN."),
+    "sex_unknown": gettext_lazy("Sex is M or F (М/Ж, Е/Ә)."),
+    "country_unknown": gettext_lazy("Not an ISO 3166 country code (alpha-2 or alpha-3)."),
+    "category_unknown": gettext_lazy("The legal category is a number 1 to 8 or its English code."),
+    "organization_unknown": gettext_lazy("No PHC organization has this BIN."),
+    "organization_not_selected": gettext_lazy(
+        "The row belongs to another organization than the one imported."
+    ),
+    "district_unknown": gettext_lazy("No district has this code."),
+    "district_other_organization": gettext_lazy("This district belongs to another organization."),
+    "before_birth": gettext_lazy("The attachment date is before the birth date."),
+    "ground_unknown": gettext_lazy("The ground is a number 1 to 9."),
+    "kato_unknown": gettext_lazy("No ATU has this KATO code."),
+    "duplicate_iin": gettext_lazy("A second row for the same IIN (first in row %(row)s)."),
+    "copy": gettext_lazy("The row cannot be read: %(detail)s"),
+}
+HEADER = ("row", "column", "code", "message")
+
+
+def message(code: str, detail: str | None, refusal_names: dict[str, str]) -> str:
+    if code.startswith("refused:"):
+        reason = code.split(":", 1)[1]
+        return _("Refused by the attachment rules: %(reason)s.") % {
+            "reason": refusal_names.get(reason, reason)
+        }
+    if code in IIN_MESSAGES:
+        return str(IIN_MESSAGES[code])
+    text = str(MESSAGES.get(code, code))
+    if code == "duplicate_iin":
+        return text % {"row": detail}
+    if code == "copy":
+        return text % {"detail": detail or ""}
+    return text
+
+
+def refusal_names() -> dict[str, str]:
+    from ..models import RefusalReason
+
+    kazakh = (get_language() or "").startswith("kk")
+    return {r.code: (r.name_kk if kazakh else r.name_ru) for r in RefusalReason.objects.all()}
+
+
+def write_report(cursor, out) -> int:
+    """Write the CSV report from the import_errors table (streamed in batches); return the count."""
+    names = refusal_names()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    count = 0
+    cursor.execute("SELECT line, col, code, detail FROM import_errors ORDER BY line, col, code")
+    while batch := cursor.fetchmany(5000):
+        for line, column, code, detail in batch:
+            writer.writerow((line, column, code, message(code, detail, names)))
+            count += 1
+    return count

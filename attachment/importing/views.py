@@ -1,0 +1,128 @@
+"""Pages of the register import (rules administrators) and the export of attached lists."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib.auth.decorators import permission_required
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from ..access import scope_to_organization
+from ..models import Organization
+from . import export
+from .models import ImportRun
+from .runs import import_run_create
+from .tasks import import_population_task
+
+IMPORT_PERMISSION = "attachment.add_importrun"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Register file (CSV)"))
+    organization = forms.ModelChoiceField(
+        Organization.objects.all(),
+        required=False,
+        to_field_name="bin",
+        label=_("Only this organization (BIN)"),
+        widget=forms.TextInput,
+    )
+    dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
+
+
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_start(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        run = import_run_create(
+            file_name=upload.name,
+            user=request.user,
+            organization=form.cleaned_data["organization"],
+            dry_run=form.cleaned_data["dry_run"],
+            upload=upload,
+        )
+        transaction.on_commit(lambda: import_population_task.enqueue(run.pk))
+        return redirect("importing:run", pk=run.pk)
+    runs = ImportRun.objects.select_related("user")[:20]
+    return render(request, "attachment/import_start.html", {"form": form, "runs": runs})
+
+
+def _run_for(request, pk) -> ImportRun:
+    if not request.user.has_perm(IMPORT_PERMISSION):
+        raise Http404
+    return get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
+
+
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_run(request, pk):
+    return render(request, "attachment/import_run.html", {"run": _run_for(request, pk)})
+
+
+@require_GET
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_run_status(request, pk):
+    run = _run_for(request, pk)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_display": str(run.get_status_display()),
+            "stage": run.stage,
+            "progress": run.progress,
+            "finished": run.is_finished,
+            "rows": run.rows,
+            "created": run.created,
+            "updated": run.updated,
+            "unchanged": run.unchanged,
+            "errors": run.errors,
+            "summary": run.summary,
+        }
+    )
+
+
+@require_GET
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_run_report(request, pk):
+    run = _run_for(request, pk)
+    response = HttpResponse(run.error_report, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'
+    return response
+
+
+@require_GET
+@permission_required("attachment.view_attachment", raise_exception=True)
+def attached_export(request, pk, file_format):
+    organization = get_object_or_404(
+        scope_to_organization(Organization.objects.all(), request.user, "pk"), pk=pk
+    )
+    try:
+        on = datetime.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        on = timezone.localdate()
+    district = request.GET.get("district") or None
+    ground = request.GET.get("ground") or None
+    queryset = export.attached_for_export(
+        user=request.user,
+        organization=organization,
+        on=on,
+        district_id=district if district and district.isdigit() else None,
+        ground_code=ground if ground and ground.isdigit() else None,
+    )
+    name = f"attached-{organization.bin}-{on:%Y%m%d}"
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    if file_format == "xlsx":
+        response = HttpResponse(
+            export.xlsx_bytes(queryset),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    response = StreamingHttpResponse(export.csv_lines(queryset), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

@@ -1,0 +1,223 @@
+"""The register import (issue 5): parsing, set-wise validation, all-or-nothing writes with
+history, idempotent re-import, updated files ending and starting attachments like the service."""
+
+import csv
+import datetime
+import io
+
+import pytest
+
+from attachment.importing import parsing
+from attachment.importing.pipeline import population_import
+from attachment.models import Attachment
+from patients.iin import make_iin
+from patients.models import Person
+
+from ..factories import DistrictFactory, OrganizationFactory, PersonFactory
+from .conftest import ON
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "iin,last_name,first_name,middle_name,birth_date,sex,citizenship,category,"
+    "organization_bin,district_code,attached_on,ground,residence_kato,contract_number"
+)
+COLUMNS = HEADER.split(",")
+IIN_A = "901123300258"  # 1990-11-23, male
+IIN_B = "061211600012"  # 2006-12-11, female
+VALID = [i for i in (make_iin(datetime.date(1990, 1, 1), "M", n) for n in range(1, 40)) if i][:10]
+
+
+def csv_file(rows, *, header=HEADER, delimiter=",", encoding="utf-8", bom=False):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header.split(","))
+    writer.writerows(rows)
+    data = out.getvalue().encode(encoding)
+    return io.BytesIO((b"\xef\xbb\xbf" if bom else b"") + data)
+
+
+def row(clinic, iin=IIN_A, **fields):
+    values = {
+        "iin": iin,
+        "last_name": "Иванов",
+        "first_name": "Иван",
+        "middle_name": "",
+        "birth_date": "",
+        "sex": "",
+        "citizenship": "KZ",
+        "category": "1",
+        "organization_bin": clinic.bin,
+        "district_code": "01",
+        "attached_on": ON.isoformat(),
+        "ground": "2",
+        "residence_kato": "751210000",
+        "contract_number": "",
+    }
+    values.update(fields)
+    return [values[c] for c in COLUMNS]
+
+
+def run(stream, user=None, **options):
+    return population_import(stream=stream, file_name="rpn.csv", user=user, import_id=7, **options)
+
+
+def report_rows(result):
+    return [tuple(r[:3]) for r in list(csv.reader(io.StringIO(result.report)))[1:]]
+
+
+def test_clean_file_is_imported_with_person_attachment_and_history(ref, clinic, district, rules_admin):
+    result = run(csv_file([row(clinic)]), user=rules_admin)
+    assert result.report == ""
+    assert (result.rows, result.created, result.updated, result.unchanged, result.errors) == (1, 1, 0, 0, 0)
+    person = Person.objects.get(iin=IIN_A)
+    assert (person.birth_date, person.sex) == (datetime.date(1990, 11, 23), "M")  # from the IIN
+    attachment = Attachment.objects.get(person=person)
+    assert attachment.organization == clinic and attachment.district == district
+    assert attachment.valid_from == ON and attachment.channel == "import"
+    assert attachment.created_by == rules_admin
+    for history in (person.history.get(), attachment.history.get()):
+        assert history.history_type == "+" and history.history_user == rules_admin
+        assert history.history_change_reason == "import rpn.csv #7"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1251"])
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_every_validation_error_is_reported_with_row_and_column(ref, clinic, district, encoding, delimiter):
+    other = OrganizationFactory()
+    DistrictFactory(organization=other, code="77")
+    rows = [
+        row(clinic, IIN_A, sex="Ж"),  # 2: sex does not match the IIN
+        row(clinic, "901123300255"),  # 3: check digit
+        row(clinic, IIN_B, last_name="", birth_date="12.12.2006"),  # 4: surname, birth date vs IIN
+        row(clinic, VALID[0], birth_date="31.02.1990", attached_on="2026-13-01"),  # 5: dates
+        row(clinic, VALID[1], organization_bin="999999999999"),  # 6: organization
+        row(clinic, VALID[2], district_code="77"),  # 7: district of another organization
+        row(clinic, VALID[3], district_code="55", ground="12", category="9"),  # 8
+        row(clinic, VALID[4], citizenship="XX", sex="Q", residence_kato="123456789"),  # 9
+        row(clinic, IIN_A),  # 10: second row for the same IIN
+        row(clinic, "821214240092"),  # 11: IIN that can never be issued
+        row(clinic, VALID[5], attached_on="01.01.1980"),  # 12: before birth
+        row(clinic, VALID[6], ground="4"),  # 13: rules: ground 4 is not for citizens
+    ]
+    rows[3][COLUMNS.index("iin")] = VALID[0]
+    result = run(csv_file(rows, delimiter=delimiter, encoding=encoding))
+    found = set(report_rows(result))
+    expected = {
+        ("2", "sex", "iin_mismatch"),
+        ("3", "iin", "iin_check_digit"),
+        ("4", "last_name", "required"),
+        ("4", "birth_date", "iin_mismatch"),
+        ("5", "birth_date", "date_format"),
+        ("5", "attached_on", "date_format"),
+        ("6", "organization_bin", "organization_unknown"),
+        ("7", "district_code", "district_other_organization"),
+        ("8", "district_code", "district_unknown"),
+        ("8", "ground", "ground_unknown"),
+        ("8", "category", "category_unknown"),
+        ("9", "citizenship", "country_unknown"),
+        ("9", "sex", "sex_unknown"),
+        ("9", "residence_kato", "kato_unknown"),
+        ("10", "iin", "duplicate_iin"),
+        ("11", "iin", "iin_unissuable"),
+        ("12", "attached_on", "before_birth"),
+        ("13", "ground", "refused:ground_not_allowed"),
+    }
+    assert expected <= found, expected - found
+    assert found - expected == set(), found - expected
+    assert result.errors == len(found) and not result.written
+    assert not Person.objects.exists() and not Attachment.objects.exists()
+    assert not Person.history.exists()
+
+
+def test_any_error_writes_nothing_all_or_nothing(ref, clinic, district):
+    rows = [row(clinic, IIN_A), row(clinic, IIN_B, ground="x")]
+    result = run(csv_file(rows))
+    assert result.errors == 1 and not result.written
+    assert (Person.objects.count(), Attachment.objects.count(), Attachment.history.count()) == (0, 0, 0)
+
+
+def test_reimport_of_the_same_file_changes_nothing_and_says_unchanged(ref, clinic, district, rules_admin):
+    rows = [row(clinic, IIN_A), row(clinic, IIN_B, last_name="Ахметова", first_name="Әсем", sex="Ә")]
+    assert run(csv_file(rows), user=rules_admin).created == 2
+    counts = (Person.history.count(), Attachment.history.count())
+    again = run(csv_file(rows, delimiter=";", bom=True), user=rules_admin)
+    assert (again.rows, again.created, again.updated, again.unchanged, again.errors) == (2, 0, 0, 2, 0)
+    assert (Person.history.count(), Attachment.history.count()) == counts
+
+
+def test_updated_file_ends_previous_attachment_day_before_and_records_history(
+    ref, clinic, other_clinic, district, rules_admin
+):
+    """§4 through the import: the same writes as the attach service."""
+    run(csv_file([row(clinic, IIN_A)]), user=rules_admin)
+    moved_on = datetime.date(2026, 6, 1)
+    DistrictFactory(organization=other_clinic, code="01")
+    changed = row(
+        other_clinic, IIN_A, attached_on=moved_on.isoformat(), ground="1", last_name="Иванов-Петров"
+    )
+    result = run(csv_file([changed]), user=rules_admin)
+    assert (result.created, result.updated, result.unchanged, result.errors) == (0, 1, 0, 0), result.report
+    person = Person.objects.get(iin=IIN_A)
+    assert person.last_name == "Иванов-Петров"
+    old, new = Attachment.objects.filter(person=person).order_by("valid_from")
+    assert old.valid_to == moved_on - datetime.timedelta(days=1)
+    assert "01.06.2026" in old.end_reason
+    assert (new.organization, new.valid_from, new.valid_to) == (other_clinic, moved_on, None)
+    ended = old.history.order_by("-history_id").first()
+    assert (ended.history_type, ended.history_user, ended.valid_to) == ("~", rules_admin, old.valid_to)
+    assert person.history.order_by("-history_id").first().history_type == "~"
+
+
+def test_dry_run_checks_and_counts_but_writes_nothing(ref, clinic, district):
+    result = run(csv_file([row(clinic)]), dry_run=True)
+    assert (result.rows, result.created, result.errors, result.written) == (1, 1, 0, False)
+    assert not Person.objects.exists()
+
+
+def test_headers_in_russian_and_kazakh_and_organization_option(ref, clinic, district):
+    header = "ИИН;Фамилия;Имя;Дата рождения;Пол;Категория;Участок;Дата прикрепления;Основание;КАТО"
+    rows = [[IIN_A, "Иванов", "Иван", "23.11.1990", "М", "1", "01", "02.03.2026", "2", "751210000"]]
+    result = run(csv_file(rows, header=header.replace(";", ","), encoding="cp1251"), organization=clinic)
+    assert result.written, result.report
+    header_kk = "ЖСН,Тегі,Аты,Санаты,Бекітілген күні,Негіз"
+    rows_kk = [[IIN_B, "Ахметова", "Әсем", "citizen", "2026-03-02", "2"]]
+    result = run(csv_file(rows_kk, header=header_kk), organization=clinic)
+    assert result.written, result.report
+    assert Attachment.objects.filter(organization=clinic).count() == 2
+
+
+def test_rows_of_another_organization_are_errors_with_the_organization_option(ref, clinic, other_clinic):
+    result = run(csv_file([row(other_clinic, district_code="")]), organization=clinic)
+    assert report_rows(result) == [("2", "organization_bin", "organization_not_selected")]
+
+
+def test_unreadable_file_raises_and_writes_nothing(ref):
+    with pytest.raises(parsing.UnreadableFile):
+        run(io.BytesIO(b"just one line without separators"))
+    with pytest.raises(parsing.UnreadableFile):
+        run(io.BytesIO(b"iin,last_name\n901123300258,X\n"))  # required columns missing
+
+
+def test_a_row_with_too_many_fields_is_reported_with_its_row(ref, clinic, district):
+    stream = csv_file([row(clinic)])
+    data = stream.getvalue() + b"1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16\n"
+    result = run(io.BytesIO(data))
+    assert ("3", "row", "copy") in report_rows(result)
+    assert not Person.objects.exists()
+
+
+def test_error_report_lists_messages(ref, clinic, district):
+    result = run(csv_file([row(clinic, "901123300255"), row(clinic, IIN_B, ground="4")]))
+    lines = list(csv.reader(io.StringIO(result.report)))
+    assert lines[0] == ["row", "column", "code", "message"]
+    assert lines[1][:3] == ["2", "iin", "iin_check_digit"] and lines[1][3]
+    assert lines[2][:3] == ["3", "ground", "refused:ground_not_allowed"] and lines[2][3]
+
+
+def test_existing_person_keeps_residence_when_the_row_has_none(ref, clinic, district, almaly):
+    person = PersonFactory(iin=IIN_A, residence_atu=almaly, last_name="Иванов", first_name="Иван")
+    result = run(csv_file([row(clinic, IIN_A, residence_kato="")]))
+    assert result.written and result.updated == 1, result.report
+    person.refresh_from_db()
+    assert person.residence_atu == almaly
