@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from patients.selectors import in_force_on
 
+from ..importing.models import ImportRun
 from ..models import (
     Application,
     Attachment,
@@ -134,7 +135,10 @@ def attachment_rule_changes(*, today: datetime.date, until: datetime.date) -> li
     return changes
 
 
-def imports_running() -> list | None:
-    """Hook for the register import: its runs are not recorded on this branch (no ImportRun
-    model yet), so there is nothing to list; None tells the page to say so."""
-    return None
+def imports_running() -> list:
+    """Register imports queued or under way, newest first."""
+    return list(
+        ImportRun.objects.filter(status__in=[ImportRun.Status.QUEUED, ImportRun.Status.RUNNING])
+        .select_related("user")
+        .order_by("-pk")[:LIST_LIMIT]
+    )

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from attachment.importing.models import ImportRun
 from attachment.models import Application, Channel, FreeChoiceLimit
 from attachment.reports import dashboard
 from attachment.reports.models import CapitationNorm
@@ -64,8 +65,13 @@ def test_administrator_sees_rule_changes_by_date_and_the_imports_hook(ref, today
     assert [c.on for c in changes][:2] == [limit.valid_to, today + datetime.timedelta(days=30)]
     client.force_login(rules_admin)
     page = client.get(reverse("home"))
-    assert page.context["administrator"] and page.context["imports_running"] is None
-    assert "Import runs are not recorded yet." in page.content.decode()
+    assert page.context["administrator"] and page.context["imports_running"] == []
+    assert "No import is running." in page.content.decode()
+    run = ImportRun.objects.create(file_name="almaty.csv", user=rules_admin, status=ImportRun.Status.RUNNING)
+    ImportRun.objects.create(file_name="old.csv", user=rules_admin, status=ImportRun.Status.DONE)
+    page = client.get(reverse("home"))
+    assert page.context["imports_running"] == [run]
+    assert "almaty.csv" in page.content.decode() and "old.csv" not in page.content.decode()
     assert page.context["rule_changes"] == changes
 
 
