@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """Reference data of coverage: acts, packages, the GFMC list of seed 000 with its dated
 amendments, the CSHI package of seed 003, eligibility rules, and the lists of seed 004.
 

@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """The lists of seed 004 (IOM leaflet, order 121/2020) in the leaflet's eight languages.
 
 Text as printed in the leaflet; in the Tajik and Kyrgyz versions, letters the PDF extraction

@@ -65,11 +65,14 @@ class AttachedWidget:
         return self.today - self.before_week
 
 
+def alive_on(on: datetime.date) -> Q:
+    return Q(person__date_of_death__isnull=True) | Q(person__date_of_death__gte=on)
+
+
 def attached_change(*, organization_id: int, today: datetime.date) -> AttachedWidget:
     """Attached today, and the change since the day before this week's Monday (one query)."""
     week_start = today - datetime.timedelta(days=today.weekday())
     before = week_start - datetime.timedelta(days=1)
-    alive_on = lambda on: Q(person__date_of_death__isnull=True) | Q(person__date_of_death__gte=on)  # noqa: E731
     counts = Attachment.objects.filter(organization_id=organization_id).aggregate(
         today=Count("pk", filter=in_force_on(today) & alive_on(today)),
         before=Count("pk", filter=in_force_on(before) & alive_on(before)),

@@ -89,7 +89,7 @@ def test_par4_threads_attaching_on_successive_dates_chain_the_history(ref, citiz
             )
         except AttachmentRefused:
             pass  # an earlier date arriving after a later one is refused: nothing written
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # reported below
             errors.append(error)
         finally:
             thread_connection.close()
@@ -138,7 +138,7 @@ def test_coupons_issued_at_once_get_distinct_numbers(ref, almaly):
         try:
             barrier.wait(timeout=30)
             coupon_issue(attachment=attachment, on=datetime.date(2026, 3, 2), user=None)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # reported below
             errors.append(error)
         finally:
             thread_connection.close()

@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 self.stderr.flush()
 
         try:
-            stream = open(path, "rb")  # noqa: SIM115 (closed below)
+            stream = open(path, "rb")  # closed by the with block below
         except OSError as error:
             self.stderr.write(str(error))
             self.stdout.write("rows=0 created=0 updated=0 unchanged=0 errors=1")
