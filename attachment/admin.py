@@ -237,6 +237,9 @@ class RefusalAdmin(ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of a decision stays (appeals, numbering)
+
 
 @admin.register(Coupon)
 class CouponAdmin(ScopedAdmin):
@@ -249,3 +252,6 @@ class CouponAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of a decision stays (appeals, numbering)
