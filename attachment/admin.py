@@ -252,6 +252,9 @@ class RefusalAdmin(ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of a decision stays (appeals, numbering)
+
 
 @admin.register(Coupon)
 class CouponAdmin(ScopedAdmin):
@@ -264,6 +267,9 @@ class CouponAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of a decision stays (appeals, numbering)
 
 
 # Report tables: age groups, per-capita norms and sex-age coefficients.

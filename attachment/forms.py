@@ -16,7 +16,9 @@ class AttachForm(forms.Form):
     organization = forms.ModelChoiceField(Organization.objects.none(), label=_("PHC organization"))
     ground = forms.ModelChoiceField(Ground.objects.all(), label=_("Ground"))
     district = forms.ModelChoiceField(District.objects.none(), label=_("District"), required=False)
-    on = forms.DateField(label=_("Attachment date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("Attachment date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=CLINIC_CHANNELS)
     contract = forms.ModelChoiceField(
         InsuranceContract.objects.none(), label=_("VMI/IMI contract"), required=False
@@ -55,7 +57,9 @@ class FamilyAttachForm(forms.Form):
     organization = forms.ModelChoiceField(Organization.objects.none(), label=_("PHC organization"))
     ground = forms.ModelChoiceField(Ground.objects.all(), label=_("Ground"))
     district = forms.ModelChoiceField(District.objects.none(), label=_("District"), required=False)
-    on = forms.DateField(label=_("Attachment date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("Attachment date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     consent = forms.BooleanField(
         label=_("The written consent of the family members and each member's identity document are presented")
     )
@@ -75,7 +79,8 @@ class TransferForm(forms.Form):
     target = forms.ModelChoiceField(Organization.objects.all(), label=_("Move to organization"))
     ground = forms.ModelChoiceField(Ground.objects.filter(code__in=[6, 7, 8, 9]), label=_("Ground"))
     on = forms.DateField(
-        label=_("First day at the new organization"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("First day at the new organization"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     act_number = forms.CharField(label=_("Act number"), max_length=50, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=300)
@@ -84,7 +89,9 @@ class TransferForm(forms.Form):
 
 
 class DeathForm(forms.Form):
-    date_of_death = forms.DateField(label=_("Date of death"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_of_death = forms.DateField(
+        label=_("Date of death"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reason = forms.CharField(
         label=_("Reason for the change"), max_length=300, help_text=_("E.g. the death certificate number.")
     )

@@ -72,9 +72,11 @@ def coupon_context(request, coupon, lang: str) -> dict:
     return {"coupon": coupon, "a": coupon.attachment, "L": LABELS[lang], "lang": lang, "qr": qr_data_uri(url)}
 
 
-def render_form(template: str, context: dict, lang: str) -> str:
+def render_form(template: str, context: dict, lang: str, request=None) -> str:
+    """The form in its own language; with the request, its inline print style carries the
+    Content-Security-Policy nonce so that browsers apply it."""
     with translation.override(lang):
-        return render_to_string(template, context)
+        return render_to_string(template, context, request=request)
 
 
 def to_pdf(html: str, base_url: str) -> bytes:

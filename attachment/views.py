@@ -225,7 +225,7 @@ def coupon_page(request, pk):
     lang = printing.language_of(request)
     services.coupon_print_record(coupon=coupon, user=request.user, language=lang, file_format="html")
     html = printing.render_form(
-        "attachment/coupon_print.html", printing.coupon_context(request, coupon, lang), lang
+        "attachment/coupon_print.html", printing.coupon_context(request, coupon, lang), lang, request
     )
     return HttpResponse(html)
 
@@ -236,7 +236,7 @@ def coupon_pdf(request, pk):
     lang = printing.language_of(request)
     services.coupon_print_record(coupon=coupon, user=request.user, language=lang, file_format="pdf")
     html = printing.render_form(
-        "attachment/coupon_print.html", printing.coupon_context(request, coupon, lang), lang
+        "attachment/coupon_print.html", printing.coupon_context(request, coupon, lang), lang, request
     )
     response = HttpResponse(
         printing.to_pdf(html, request.build_absolute_uri("/")), content_type="application/pdf"
@@ -281,7 +281,7 @@ def refusal_print(request, pk):
     refusal = _scoped_refusal(request, pk)
     lang = printing.language_of(request)
     context = {"r": refusal, "L": printing.LABELS[lang], "lang": lang}
-    html = printing.render_form("attachment/refusal_print.html", context, lang)
+    html = printing.render_form("attachment/refusal_print.html", context, lang, request)
     if request.GET.get("format") == "pdf":
         return HttpResponse(
             printing.to_pdf(html, request.build_absolute_uri("/")), content_type="application/pdf"

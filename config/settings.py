@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -203,12 +203,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Content-Security-Policy (django-csp 4): scripts, styles and everything else from our own origin
-# only; no inline scripts, no inline styles, no framing.
+# only; no inline scripts, no inline styles, no framing. The printable forms (coupon, refusal)
+# carry their print stylesheet inline (WeasyPrint renders the same HTML without a server): a
+# <style nonce="{{ request.csp_nonce }}"> is allowed, the nonce is sent only when a page uses it.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF],
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -341,12 +341,12 @@ CSHI_ITEMS = [
     ),
 ]
 
-# Who receives what (seed 003 "МЕДИЦИНАЛЫҚ ҚЫЗМЕТ АЛУШЫЛАР", DOMAIN.md): rows, not code.
+# Who receives what (seed 003 "МЕДИЦИНАЛЫҚ ҚЫЗМЕТ АЛУШЫЛАР", DOMAIN.md): rows, not code. The legal
+# references are shown to registrars in either language: they cite the acts (ӘМСҚ = the Fund,
+# ҚР ДСМ-194/2020 = the attachment rules of seed 002, order 121/2020 = seed 004's list).
 RULES_FROM = D(2020, 1, 1)
-FULL_GFMC = "Seed 003: ТМККК толық пакеті; seed 002 §3-1"
-DANGEROUS = (
-    "Seed 003: айналасындағыларға қауіп төндіретін дерт жұқтырғандағы ТМККК; seed 004 (order 121/2020)"
-)
+FULL_GFMC = "ӘМСҚ: ТМККК толық пакеті; ҚР ДСМ-194/2020, 3-1-т."
+DANGEROUS = "ӘМСҚ: айналасындағыларға қауіп төндіретін дерт жұқтырғандағы ТМККК; № 121/2020 бұйрық"
 RULES = [
     *[
         ("gfmc", category, "any", "", FULL_GFMC)
@@ -371,10 +371,10 @@ RULES = [
         None,
         "insured",
         "",
-        "Seed 003: аударымдар мен жарна төленетін тұлғалар (сақтандырылғандар); CSHI status per person and period",
+        "ӘМСҚ: аударымдар мен жарна төленетін тұлғалар (сақтандырылғандар)",
     ),
-    ("imi_minimum", None, "any", "imi", "Code art. 201-1; order 111/2023 (IMI minimum list)"),
-    ("vmi", None, "any", "vmi", "VMI contract programme (seed 002 §9-1, §13)"),
+    ("imi_minimum", None, "any", "imi", "Кодекс, 201-1-бап; № 111/2023 бұйрық (ЖМС ең төменгі тізбесі)"),
+    ("vmi", None, "any", "vmi", "ЕМС шартының бағдарламасы (ҚР ДСМ-194/2020, 9-1, 13-т.)"),
 ]
 
 

@@ -32,6 +32,15 @@ class AuditedAdmin(ImportExportMixin, SimpleHistoryAdmin):
         value is reported on its row instead of being written."""
         return [_validating(resource) for resource in super().get_import_resource_classes(request)]
 
+    def has_import_permission(self, request):
+        """An import adds and changes rows: only where this admin lets the user add and change.
+        Models written only by their services (attachments, refusals, coupons) refuse imports."""
+        return (
+            super().has_import_permission(request)
+            and self.has_add_permission(request)
+            and self.has_change_permission(request)
+        )
+
     def process_result(self, result, request):
         """A confirmed import that hit an error was rolled back: say so, never "finished"."""
         if result.has_errors() or result.has_validation_errors():

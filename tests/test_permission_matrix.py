@@ -25,7 +25,32 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from attachment.models import Attachment, Ground, IntegrationPeriod, PurchaseContract
+from attachment.models import (
+    Attachment,
+    AttachmentAct,
+    AtuComparisonLevel,
+    CalendarDay,
+    CampaignWindow,
+    FreeChoiceLimit,
+    Ground,
+    GroundRule,
+    IntegrationPeriod,
+    PurchaseContract,
+    RefusalReason,
+)
+from attachment.rules import PERSON_DEAD, Refused
+from attachment.services import application_receive, coupon_issue, refusal_record
+from coverage import reference_data as coverage_reference
+from coverage.models import (
+    Disease,
+    EligibilityRule,
+    LeafletSection,
+    LegalAct,
+    Package,
+    PackageItem,
+    ServiceLimit,
+    ServiceUsage,
+)
 from patients.models import (
     ContingentFlag,
     FamilyLink,
@@ -44,6 +69,7 @@ def noop_task():
     """A task whose result row the task admin can show."""
 
 
+ON = datetime.date(2026, 3, 2)
 ROLES = ["anonymous", "registrar1", "registrar2", "head1", "rules_admin", "auditor"]
 
 
@@ -80,6 +106,37 @@ EXPECTED = {
     "admin:view_on_site": row("         302  302  302  302  404   404"),  # persons have no public page
     "admin:catch_all": row("            302  302  302  302  404   404"),
     "admin:app_list": row("             302  302  302  302  200   200"),
+    # Attachments. Any registrar may attach anyone to their own clinic (free choice, §4), so the
+    # forms open for every writer; one clinic's attachments, coupons and refusals are 404 to the
+    # other clinic's registrar (scoped like a missing row), lists show only the own clinic.
+    "attachment:list": row("            302  200  200  200  200   200"),
+    "attachment:queue": row("           302  200  200  200  200   200"),
+    "attachment:person": row("          302  200  200  200  200   200"),
+    "attachment:attach": row("          302  200  200  200  200   403"),
+    "attachment:family": row("          302  200  200  200  200   403"),
+    "attachment:record_death": row("    302  200  200  200  200   403"),
+    "attachment:detail": row("          302  200  404  200  200   200"),
+    "attachment:coupon_issue": row("    302  405  405  405  405   403"),  # POST only
+    "attachment:coupon": row("          302  200  404  200  200   200"),
+    "attachment:coupon_pdf": row("      302  200  404  200  200   200"),
+    "attachment:refusal": row("         302  200  404  200  200   200"),
+    "attachment:refusal_print": row("   302  200  404  200  200   200"),
+    # The public check of a printed coupon's QR code: validity and a masked name only.
+    "coupon_verify": row("              200  200  200  200  200   200"),
+    # Entitlements (the person card's tab): everyone on staff reads them.
+    "coverage:person_entitlements": row(" 302  200  200  200  200   200"),
+    "coverage:usage_record": row("      302  405  405  405  405   405"),  # POST only
+    "coverage:person_leaflet": row("    302  200  200  200  200   200"),
+}
+
+# Pages about one object other than the person: route name -> the world() object their pk names.
+OBJECT_OF_ROUTE = {
+    "attachment:detail": "attachment.Attachment",
+    "attachment:coupon_issue": "attachment.Attachment",
+    "attachment:coupon": "attachment.Coupon",
+    "attachment:coupon_pdf": "attachment.Coupon",
+    "attachment:refusal": "attachment.Refusal",
+    "attachment:refusal_print": "attachment.Refusal",
 }
 
 # Model admin pages are alike for every model: the status follows from the model's kind.
@@ -88,6 +145,12 @@ EXPECTED = {
 #   system - accounts and devices: administrators only
 #   records - task results: administrators read them, nobody changes them
 #   lockouts - login records: administrators read them and delete them (that unlocks a login)
+#   engine  - written only by the attachment services (attachments, refusals, coupons): read-only
+#             in the admin, no add, delete or import
+#   received - applications: received through the service (no add or import); administrators may
+#             correct or delete one
+#   recorded - service usage: recorded through the quota-checking service (no add or import);
+#             administrators may correct or delete a wrong record
 ADMIN_MODELS = {
     "patients.Atu": "ours",
     "patients.Person": "ours",
@@ -105,7 +168,25 @@ ADMIN_MODELS = {
     "attachment.IntegrationPeriod": "ours",
     "attachment.District": "ours",
     "attachment.Ground": "ours",
-    "attachment.Attachment": "ours",
+    "attachment.Attachment": "engine",
+    "attachment.GroundRule": "ours",
+    "attachment.CampaignWindow": "ours",
+    "attachment.AtuComparisonLevel": "ours",
+    "attachment.FreeChoiceLimit": "ours",
+    "attachment.CalendarDay": "ours",
+    "attachment.RefusalReason": "ours",
+    "attachment.AttachmentAct": "ours",
+    "attachment.Application": "received",
+    "attachment.Refusal": "engine",
+    "attachment.Coupon": "engine",
+    "coverage.LegalAct": "ours",
+    "coverage.Package": "ours",
+    "coverage.PackageItem": "ours",
+    "coverage.EligibilityRule": "ours",
+    "coverage.Disease": "ours",
+    "coverage.ServiceLimit": "ours",
+    "coverage.ServiceUsage": "recorded",
+    "coverage.LeafletSection": "ours",
     "auth.User": "system",
     "auth.Group": "system",
     "axes.AccessAttempt": "lockouts",
@@ -118,6 +199,9 @@ ADMIN_MODELS = {
 # action -> kind -> statuses          anon reg1 reg2 head admin audit
 ADMIN_ACTIONS = {
     "changelist": {
+        "engine": row("                302  302  302  302  200   200"),
+        "received": row("              302  302  302  302  200   200"),
+        "recorded": row("              302  302  302  302  200   200"),
         "lockouts": row("             302  302  302  302  200   403"),
         "records": row("              302  302  302  302  200   403"),
         "ours": row("                 302  302  302  302  200   200"),
@@ -125,6 +209,9 @@ ADMIN_ACTIONS = {
         "system": row("               302  302  302  302  200   403"),
     },
     "add": {
+        "engine": row("                302  302  302  302  403   403"),
+        "received": row("              302  302  302  302  403   403"),
+        "recorded": row("              302  302  302  302  403   403"),
         "lockouts": row("             302  302  302  302  403   403"),
         "records": row("              302  302  302  302  403   403"),
         "ours": row("                 302  302  302  302  200   403"),
@@ -132,6 +219,9 @@ ADMIN_ACTIONS = {
         "system": row("               302  302  302  302  200   403"),
     },
     "change": {
+        "engine": row("                302  302  302  302  200   200"),
+        "received": row("              302  302  302  302  200   200"),
+        "recorded": row("              302  302  302  302  200   200"),
         "lockouts": row("             302  302  302  302  200   403"),
         "records": row("              302  302  302  302  200   403"),
         "ours": row("                 302  302  302  302  200   200"),  # auditors see it read-only
@@ -139,6 +229,9 @@ ADMIN_ACTIONS = {
         "system": row("               302  302  302  302  200   403"),
     },
     "history": {
+        "engine": row("                302  302  302  302  200   200"),
+        "received": row("              302  302  302  302  200   200"),
+        "recorded": row("              302  302  302  302  200   200"),
         "lockouts": row("             302  302  302  302  200   403"),
         "records": row("              302  302  302  302  200   403"),
         "ours": row("                 302  302  302  302  200   200"),
@@ -146,6 +239,9 @@ ADMIN_ACTIONS = {
         "system": row("               302  302  302  302  200   403"),
     },
     "delete": {
+        "engine": row("                302  302  302  302  403   403"),
+        "received": row("              302  302  302  302  200   403"),
+        "recorded": row("              302  302  302  302  200   403"),
         "lockouts": row("             302  302  302  302  200   403"),
         "records": row("              302  302  302  302  403   403"),
         "ours": row("                 302  302  302  302  200   403"),
@@ -153,23 +249,38 @@ ADMIN_ACTIONS = {
         "system": row("               302  302  302  302  200   403"),
     },
     "simple_history": {
+        "engine": row("                302  302  302  302  200   200"),
+        "received": row("              302  302  302  302  200   200"),
+        "recorded": row("              302  302  302  302  200   200"),
         "ours": row("                 302  302  302  302  200   200"),
         "log": row("                  302  302  302  302  200   200"),
         "system": row("               302  302  302  302  200   403"),
     },
     "import": {
+        "engine": row("                302  302  302  302  403   403"),
+        "received": row("              302  302  302  302  403   403"),
+        "recorded": row("              302  302  302  302  403   403"),
         "ours": row("                 302  302  302  302  200   403"),
     },
     "process_import": {  # POST only (test_auditors_cannot_import posts to it)
+        "engine": row("                302  302  302  302  405   405"),
+        "received": row("              302  302  302  302  405   405"),
+        "recorded": row("              302  302  302  302  405   405"),
         "ours": row("                 302  302  302  302  405   405"),
     },
     "export": {
+        "engine": row("                302  302  302  302  200   200"),
+        "received": row("              302  302  302  302  200   200"),
+        "recorded": row("              302  302  302  302  200   200"),
         "ours": row("                 302  302  302  302  200   200"),
     },
     "password_change": {"system": row("302  302  302  302  200   403")},  # a user's password
     "config": {"system": row("302  302  302  302  200   403")},  # a TOTP device's set-up page
     "qrcode": {"system": row("302  302  302  302  200   403")},
     "redirect": {  # admin/<app>/<model>/<id>/ redirects to the change page
+        "engine": row("                302  302  302  302  302   302"),
+        "received": row("              302  302  302  302  302   302"),
+        "recorded": row("              302  302  302  302  302   302"),
         "lockouts": row("             302  302  302  302  302   302"),
         "records": row("              302  302  302  302  302   302"),
         "ours": row("                 302  302  302  302  302   302"),
@@ -273,6 +384,44 @@ def world(db, clinic1, district1, registrar1, registrar2, head1, rules_admin, au
         "auth.Group": Group.objects.order_by("name").first(),
         "otp_totp.TOTPDevice": rules_admin.totpdevice_set.create(name="phone", confirmed=False),
     }
+    attachment = objects["attachment.Attachment"]
+    objects["attachment.Coupon"] = coupon_issue(attachment=attachment, on=ON, user=registrar1)
+    ground = objects["attachment.Ground"]
+    application = application_receive(
+        person=child,
+        organization=clinic1,
+        ground=ground,
+        channel="clinic",
+        requested_on=ON,
+        received_at=datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC),
+        user=registrar1,
+    )
+    objects["attachment.Application"] = application
+    objects["attachment.Refusal"] = refusal_record(
+        person=child,
+        organization=clinic1,
+        ground=ground,
+        on=ON,
+        refusals=[Refused(PERSON_DEAD, "The person died.")],
+        user=registrar1,
+        application=application,
+    )
+    objects["attachment.AttachmentAct"] = AttachmentAct.objects.create(
+        kind=AttachmentAct.Kind.choices[0][0], number="1", date=ON, issuer="Akimat"
+    )
+    objects["attachment.CalendarDay"] = CalendarDay.objects.create(date=ON, is_working=True)
+    for model in (GroundRule, CampaignWindow, AtuComparisonLevel, FreeChoiceLimit, RefusalReason):
+        objects[model._meta.label] = model.objects.order_by("pk").first()
+    coverage_reference.load()
+    for model in (LegalAct, Package, PackageItem, EligibilityRule, Disease, ServiceLimit, LeafletSection):
+        objects[model._meta.label] = model.objects.order_by("pk").first()
+    objects["coverage.ServiceUsage"] = ServiceUsage.objects.create(
+        person=person,
+        limit=objects["coverage.ServiceLimit"],
+        rendered_on=ON,
+        organization=clinic1,
+        recorded_by=registrar1,
+    )
     access = {"username": "someone", "ip_address": "10.0.0.1", "user_agent": "x", "http_accept": "*/*"}
     objects["axes.AccessAttempt"] = AccessAttempt.objects.create(
         **access, path_info="/", get_data="", post_data="", failures_since_start=1
@@ -306,6 +455,9 @@ def url_of(route: Route, objects) -> str:
     }
     if route.model_label:  # admin views of a model name its object pk, id or object_id
         kwargs["pk"] = kwargs["object_id"]
+    elif route.name in OBJECT_OF_ROUTE:
+        kwargs["pk"] = objects[OBJECT_OF_ROUTE[route.name]].pk
+    kwargs["token"] = objects["attachment.Coupon"].token
     route_text = str(route.pattern.pattern)
     names = re.findall(r"<(?:\w+:)?(\w+)>", route_text) + re.findall(r"\(\?P<(\w+)>", route_text)
     unknown = [n for n in names if n not in kwargs]
@@ -413,3 +565,78 @@ def test_who_may_not_open_a_form_may_not_post_it_either(client, request, world, 
         if role == "anonymous":
             assert response.url.startswith(reverse("login"))
     assert (Person.objects.count(), Person.history.count(), list(Person.objects.values())) == before
+
+
+def test_registrar_of_another_clinic_sees_none_of_clinic1s_attachments_in_lists(client, world, registrar2):
+    """The attached list asked for clinic 1 (organization, district, a date) shows nobody of it."""
+    client.force_login(registrar2)
+    person = world["patients.Person"]
+    attachment = world["attachment.Attachment"]
+    for query in (
+        {},
+        {"organization": attachment.organization_id},
+        {"district": attachment.district_id},
+        {"on": "2026-03-02"},
+        {"organization": attachment.organization_id, "on": "2026-03-02"},
+    ):
+        response = client.get(reverse("attachment:list"), query)
+        assert response.status_code == 200, query
+        assert person.last_name not in response.content.decode(), query
+        assert attachment not in response.context["page"].object_list
+    response = client.get(reverse("attachment:queue"))
+    assert world["attachment.Application"] not in response.context["rows"]
+    tab = client.get(reverse("attachment:person", args=[world["patients.LegalRepresentative"].child_id]))
+    assert world["attachment.Refusal"] not in tab.context["refusals"]
+
+
+def test_registrar_of_another_clinic_cannot_change_clinic1s_attachments(client, world, registrar2):
+    """Issuing a coupon, a family attachment for clinic 1, recording the death of clinic 1's
+    patient: refused, and nothing changes."""
+    client.force_login(registrar2)
+    attachment = world["attachment.Attachment"]
+    person = world["patients.Person"]
+    before = (
+        list(Attachment.objects.values()),
+        Attachment.history.count(),
+        list(Person.objects.values()),
+    )
+    assert client.post(reverse("attachment:coupon_issue", args=[attachment.pk])).status_code == 404
+    response = client.post(
+        reverse("attachment:family", args=[person.pk]),
+        {
+            "organization": attachment.organization_id,
+            "members": [person.pk],
+            "ground": attachment.ground_id,
+            "on": "2026-03-02",
+            "reason": "x",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "organization" in response.context["form"].errors  # clinic 1 is not offered
+    response = client.post(
+        reverse("attachment:record_death", args=[person.pk]),
+        {"date_of_death": "2026-03-03", "reason": "x"},
+    )
+    assert response.status_code == 403
+    after = (
+        list(Attachment.objects.values()),
+        Attachment.history.count(),
+        list(Person.objects.values()),
+    )
+    assert after == before
+
+
+def test_nobody_imports_attachments_refusals_or_coupons_through_the_admin(client, world, rules_admin):
+    """Attachments are written only by the attach service (rules, locks, history): the admin
+    import, which would write rows directly, is closed even to administrators."""
+    client.force_login(rules_admin)
+    csv = b"id,person,organization,ground,channel,valid_from\n,1,1,1,clinic,2026-01-01\n"
+    before = Attachment.objects.count()
+    for model in ("attachment", "refusal", "coupon", "application"):
+        for name in (f"admin:attachment_{model}_import", f"admin:attachment_{model}_process_import"):
+            response = client.post(
+                reverse(name), {"format": "0", "import_file": SimpleUploadedFile("a.csv", csv, "text/csv")}
+            )
+            assert response.status_code == 403, name
+    assert Attachment.objects.count() == before

@@ -292,3 +292,23 @@ def test_family_page_refuses_all_when_one_member_is_refused(registrar_client, wa
     assert response.status_code == 200
     assert "legal representative" in response.content.decode()
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_date_fields_carry_iso_values_that_browsers_accept_in_every_language(registrar_client, walk_in, lang):
+    """An <input type="date"> takes only YYYY-MM-DD: a localized 25.11.2026 leaves it empty (and
+    the required field blocks the form)."""
+    today = timezone.localdate().isoformat()
+    for name in ("attachment:attach", "attachment:family"):
+        html = registrar_client.get(
+            reverse(name, args=[walk_in.pk]), HTTP_ACCEPT_LANGUAGE=lang
+        ).content.decode()
+        assert f'type="date" name="on" value="{today}"' in html, name
+
+
+def test_printable_coupon_style_is_allowed_by_its_csp_nonce(registrar_client, coupon):
+    """The print form's inline stylesheet carries the nonce sent in the Content-Security-Policy."""
+    response = registrar_client.get(reverse("attachment:coupon", args=[coupon.pk]))
+    nonce = response.content.decode().split('<style nonce="', 1)[1].split('"', 1)[0]
+    assert nonce
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]

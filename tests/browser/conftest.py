@@ -62,7 +62,9 @@ def page(browser, request):
     page.on(
         "console",
         lambda message: (
-            csp_errors.append(message.text) if "Content Security Policy" in message.text else None
+            csp_errors.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
         ),
     )
     bad_responses = []
