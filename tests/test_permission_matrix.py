@@ -25,6 +25,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from attachment.importing.models import ImportRun
+from attachment.importing.runs import import_run_create
 from attachment.models import (
     Attachment,
     AttachmentAct,
@@ -38,6 +40,8 @@ from attachment.models import (
     PurchaseContract,
     RefusalReason,
 )
+from attachment.reports import reference_data as reports_reference
+from attachment.reports.models import AgeGroup, CapitationNorm, SexAgeCoefficient
 from attachment.rules import PERSON_DEAD, Refused
 from attachment.services import application_receive, coupon_issue, refusal_record
 from coverage import reference_data as coverage_reference
@@ -127,6 +131,21 @@ EXPECTED = {
     "coverage:person_entitlements": row(" 302  200  200  200  200   200"),
     "coverage:usage_record": row("      302  405  405  405  405   405"),  # POST only
     "coverage:person_leaflet": row("    302  200  200  200  200   200"),
+    # Reports (aggregates): clinic heads for their own organization, administrators and auditors
+    # for every organization; registrars have none.
+    "reports:population": row("         302  403  403  200  200   200"),
+    "reports:campaign": row("           302  403  403  200  200   200"),
+    "reports:applications": row("       302  403  403  200  200   200"),
+    "reports:district_load": row("      302  403  403  200  200   200"),
+    "reports:planning": row("           302  403  403  200  200   200"),
+    # The register import: rules administrators only (it writes the register of every clinic).
+    "importing:start": row("            302  403  403  403  200   403"),
+    "importing:run": row("              302  403  403  403  200   403"),
+    "importing:status": row("           302  403  403  403  200   403"),  # JSON
+    "importing:report": row("           302  403  403  403  200   403"),  # error report CSV
+    # An organization's attached list (CSV/XLSX): scoped like the list; clinic 1's is a 404 to the
+    # other clinic's registrar.
+    "importing:export": row("           302  200  404  200  200   200"),
 }
 
 # Pages about one object other than the person: route name -> the world() object their pk names.
@@ -137,6 +156,10 @@ OBJECT_OF_ROUTE = {
     "attachment:coupon_pdf": "attachment.Coupon",
     "attachment:refusal": "attachment.Refusal",
     "attachment:refusal_print": "attachment.Refusal",
+    "importing:run": "attachment.ImportRun",
+    "importing:status": "attachment.ImportRun",
+    "importing:report": "attachment.ImportRun",
+    "importing:export": "attachment.Organization",
 }
 
 # Model admin pages are alike for every model: the status follows from the model's kind.
@@ -151,6 +174,8 @@ OBJECT_OF_ROUTE = {
 #             correct or delete one
 #   recorded - service usage: recorded through the quota-checking service (no add or import);
 #             administrators may correct or delete a wrong record
+#   runs    - register import runs: started from the import page (no add), read-only in the admin;
+#             administrators may delete a run (with its uploaded file)
 ADMIN_MODELS = {
     "patients.Atu": "ours",
     "patients.Person": "ours",
@@ -179,6 +204,10 @@ ADMIN_MODELS = {
     "attachment.Application": "received",
     "attachment.Refusal": "engine",
     "attachment.Coupon": "engine",
+    "attachment.ImportRun": "runs",
+    "attachment.AgeGroup": "ours",
+    "attachment.CapitationNorm": "ours",
+    "attachment.SexAgeCoefficient": "ours",
     "coverage.LegalAct": "ours",
     "coverage.Package": "ours",
     "coverage.PackageItem": "ours",
@@ -207,6 +236,7 @@ ADMIN_ACTIONS = {
         "ours": row("                 302  302  302  302  200   200"),
         "log": row("                  302  302  302  302  200   200"),
         "system": row("               302  302  302  302  200   403"),
+        "runs": row("                 302  302  302  302  200   200"),
     },
     "add": {
         "engine": row("                302  302  302  302  403   403"),
@@ -217,6 +247,7 @@ ADMIN_ACTIONS = {
         "ours": row("                 302  302  302  302  200   403"),
         "log": row("                  302  302  302  302  403   403"),
         "system": row("               302  302  302  302  200   403"),
+        "runs": row("                 302  302  302  302  403   403"),
     },
     "change": {
         "engine": row("                302  302  302  302  200   200"),
@@ -227,6 +258,7 @@ ADMIN_ACTIONS = {
         "ours": row("                 302  302  302  302  200   200"),  # auditors see it read-only
         "log": row("                  302  302  302  302  200   200"),
         "system": row("               302  302  302  302  200   403"),
+        "runs": row("                 302  302  302  302  200   200"),  # read-only
     },
     "history": {
         "engine": row("                302  302  302  302  200   200"),
@@ -237,6 +269,7 @@ ADMIN_ACTIONS = {
         "ours": row("                 302  302  302  302  200   200"),
         "log": row("                  302  302  302  302  200   200"),
         "system": row("               302  302  302  302  200   403"),
+        "runs": row("                 302  302  302  302  200   200"),
     },
     "delete": {
         "engine": row("                302  302  302  302  403   403"),
@@ -247,6 +280,7 @@ ADMIN_ACTIONS = {
         "ours": row("                 302  302  302  302  200   403"),
         "log": row("                  302  302  302  302  403   403"),
         "system": row("               302  302  302  302  200   403"),
+        "runs": row("                 302  302  302  302  200   403"),
     },
     "simple_history": {
         "engine": row("                302  302  302  302  200   200"),
@@ -286,6 +320,7 @@ ADMIN_ACTIONS = {
         "ours": row("                 302  302  302  302  302   302"),
         "log": row("                  302  302  302  302  302   302"),
         "system": row("               302  302  302  302  302   302"),
+        "runs": row("                 302  302  302  302  302   302"),
     },
 }
 
@@ -428,6 +463,15 @@ def world(db, clinic1, district1, registrar1, registrar2, head1, rules_admin, au
     )
     objects["axes.AccessLog"] = AccessLog.objects.create(**access, path_info="/")
     objects["axes.AccessFailureLog"] = AccessFailureLog.objects.create(**access, path_info="/")
+    reports_reference.load()
+    objects["attachment.AgeGroup"] = AgeGroup.objects.order_by("min_age").first()
+    objects["attachment.CapitationNorm"] = CapitationNorm.objects.create(
+        amount="1000.00", valid_from=datetime.date(2026, 1, 1), source="test"
+    )
+    objects["attachment.SexAgeCoefficient"] = SexAgeCoefficient.objects.create(
+        sex="F", age_group=objects["attachment.AgeGroup"], value="1.500", valid_from=datetime.date(2026, 1, 1)
+    )
+    objects["attachment.ImportRun"] = import_run_of_clinic1(person, clinic1, rules_admin)
     objects["django_tasks_database.DBTaskResult"] = DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
         task_path=f"{__name__}.noop_task",
@@ -435,6 +479,15 @@ def world(db, clinic1, district1, registrar1, registrar2, head1, rules_admin, au
         run_after=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
     )
     return objects
+
+
+def import_run_of_clinic1(person, clinic, user) -> ImportRun:
+    """A finished check of a file for clinic 1 whose error report names one of its people."""
+    run = import_run_create(file_name="register.csv", user=user, organization=clinic, dry_run=True)
+    run.status, run.rows, run.errors = ImportRun.Status.REJECTED, 1, 1
+    run.error_report = f"row,iin,column,error\n2,{person.iin},district,No district has this code.\n"
+    run.save()
+    return run
 
 
 def url_of(route: Route, objects) -> str:
@@ -452,6 +505,7 @@ def url_of(route: Route, objects) -> str:
         "app_label": "patients",
         "content_type_id": ContentType.objects.get_for_model(person).pk,
         "url": "no-such-page/",
+        "file_format": "csv",
     }
     if route.model_label:  # admin views of a model name its object pk, id or object_id
         kwargs["pk"] = kwargs["object_id"]
