@@ -12,9 +12,11 @@ clinic 1.
 """
 
 import datetime
+import io
 import re
 from dataclasses import dataclass
 
+import openpyxl
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
@@ -25,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from attachment.access import CLINIC_HEAD
 from attachment.importing.models import ImportRun
 from attachment.importing.runs import import_run_create
 from attachment.models import (
@@ -65,7 +68,7 @@ from patients.models import (
     PersonAccessLog,
 )
 
-from .factories import ContractFactory, DocumentFactory, PersonFactory, grounds
+from .factories import ContractFactory, DocumentFactory, PersonFactory, grounds, staff_user
 
 
 @task()
@@ -694,3 +697,85 @@ def test_nobody_imports_attachments_refusals_or_coupons_through_the_admin(client
             )
             assert response.status_code == 403, name
     assert Attachment.objects.count() == before
+
+
+REPORT_NAMES = ["population", "campaign", "applications", "district_load", "planning"]
+
+
+def clinic1_queries(world) -> list[dict]:
+    """Ways to name clinic 1 (or its district) in a query string."""
+    attachment = world["attachment.Attachment"]
+    return [
+        {},
+        {"organization": attachment.organization_id},
+        {"district": attachment.district_id},
+        {"organization": attachment.organization_id, "district": attachment.district_id, "on": "2026-03-02"},
+        {"organization": attachment.organization_id, "export": "csv"},
+        {"district": attachment.district_id, "export": "xlsx"},
+    ]
+
+
+def test_registrar_of_another_clinic_cannot_export_clinic1s_list(client, world, registrar2, clinic2):
+    """Clinic 1's export is a 404 to clinic 2's registrar whatever the query; clinic 2's own export
+    asked for clinic 1's district lists nobody of clinic 1."""
+    client.force_login(registrar2)
+    attachment = world["attachment.Attachment"]
+    person = world["patients.Person"]
+    for file_format in ("csv", "xlsx"):
+        url = reverse("importing:export", args=[attachment.organization_id, file_format])
+        for query in clinic1_queries(world) + [{"ground": attachment.ground.code}]:
+            assert client.get(url, query).status_code == 404, (file_format, query)
+    own = client.get(
+        reverse("importing:export", args=[clinic2.pk, "csv"]),
+        {"district": attachment.district_id, "on": "2026-03-02"},
+    )
+    assert own.status_code == 200
+    assert person.iin not in b"".join(own.streaming_content).decode()
+
+
+@pytest.mark.parametrize("role", ["registrar1", "registrar2", "head1", "auditor"])
+def test_only_rules_administrators_see_import_runs_and_error_reports(client, request, world, role):
+    """The run page, its progress JSON and its error report (which names people by IIN) are
+    refused to every other role; so is starting an import, which writes nothing."""
+    client.force_login(request.getfixturevalue(role))
+    run = world["attachment.ImportRun"]
+    person = world["patients.Person"]
+    for name in ("importing:run", "importing:status", "importing:report"):
+        response = client.get(reverse(name, args=[run.pk]))
+        assert response.status_code == 403, name
+        assert person.iin not in response.content.decode()
+    before = (ImportRun.objects.count(), ImportRun.history.count())
+    upload = SimpleUploadedFile("register.csv", b"iin,last_name\n" + person.iin.encode() + b",X\n")
+    response = client.post(reverse("importing:start"), {"file": upload, "dry_run": "on"})
+    assert response.status_code == 403
+    assert (ImportRun.objects.count(), ImportRun.history.count()) == before
+
+
+def test_registrar_of_another_clinic_sees_no_report(client, world, registrar2):
+    client.force_login(registrar2)
+    for report in REPORT_NAMES:
+        for query in clinic1_queries(world):
+            assert client.get(reverse(f"reports:{report}"), query).status_code == 403, (report, query)
+
+
+def test_clinic_head_of_another_clinic_sees_nothing_of_clinic1_in_reports(client, world, clinic2):
+    """Naming clinic 1 or its district in the filters (pages and exports) is a form error, and
+    the reports of clinic 2's head hold nothing of clinic 1."""
+    head2 = staff_user("head2", CLINIC_HEAD, clinic2)
+    client.force_login(head2)
+    clinic1 = world["attachment.Organization"]
+    for report in REPORT_NAMES:
+        for query in clinic1_queries(world):
+            response = client.get(reverse(f"reports:{report}"), query)
+            assert response.status_code == 200, (report, query)
+            if response["Content-Type"].startswith("text/html"):
+                content = response.content.decode()
+                form = response.context["form"]
+                if {"organization", "district"} & set(query) & set(form.fields):
+                    assert form.errors, (report, query)
+            elif response["Content-Type"].startswith("text/csv"):
+                content = response.content.decode("utf-8-sig")
+            else:
+                sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+                content = " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
+            assert clinic1.bin not in content and clinic1.name_ru not in content, (report, query)
