@@ -425,7 +425,8 @@ class CampaignWindow(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year} {self.atu or _('whole country')}: {self.starts_on:%d.%m}–{self.ends_on:%d.%m}"
+        where = self.atu or _("whole country")  # outside the f-string, where makemessages finds it
+        return f"{self.year} {where}: {self.starts_on:%d.%m}–{self.ends_on:%d.%m}"
 
 
 class FreeChoiceLimit(models.Model):

@@ -124,16 +124,19 @@ def attachment_rule_changes(*, today: datetime.date, until: datetime.date) -> li
                 changes.append(RuleChange(row.valid_from, f"{label}: {row}", STARTS))
             if row.valid_to is not None and today <= row.valid_to <= until:
                 changes.append(RuleChange(row.valid_to, f"{label}: {row}", ENDS))
+    # Labels outside the f-strings below, where makemessages finds them.
+    window_label, norm_label = _("campaign window"), _("per-capita norm (CPN)")
+    coefficient_label = _("sex-age coefficient")
     for window in CampaignWindow.objects.filter(starts_on__gt=today, starts_on__lte=until).select_related(
         "atu"
     ):
-        changes.append(RuleChange(window.starts_on, f"{_('campaign window')}: {window}", _("opens")))
+        changes.append(RuleChange(window.starts_on, f"{window_label}: {window}", _("opens")))
     for norm in CapitationNorm.objects.filter(valid_from__gt=today, valid_from__lte=until):
-        changes.append(RuleChange(norm.valid_from, f"{_('per-capita norm (CPN)')}: {norm.amount}", STARTS))
+        changes.append(RuleChange(norm.valid_from, f"{norm_label}: {norm.amount}", STARTS))
     coefficients = SexAgeCoefficient.objects.filter(valid_from__gt=today, valid_from__lte=until)
     for coefficient in coefficients.select_related("age_group")[:LIST_LIMIT]:
         changes.append(
-            RuleChange(coefficient.valid_from, f"{_('sex-age coefficient')}: {coefficient}", STARTS)
+            RuleChange(coefficient.valid_from, f"{coefficient_label}: {coefficient}", STARTS)
         )
     return changes
 
