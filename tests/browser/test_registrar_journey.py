@@ -7,6 +7,7 @@ The journey is a list of small steps on a `Desk` (one browser tab of one user).
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -21,6 +22,7 @@ from patients.models import Person, PersonAccessLog
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 DEMO_PASSWORD = "bekitu-demo"
+SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "import-sample.csv"
 
 
 class Desk:
@@ -188,3 +190,41 @@ def test_registrar_attaches_a_person_prints_the_coupon_reads_it_in_kazakh_and_an
     assert desk.status_of(f"/attachments/{attachment_pk}/") == 404
     assert desk.status_of(f"/attachments/coupons/{coupon_pk}/") == 404
     assert desk.status_of(f"/attachments/coupons/{coupon_pk}/pdf/") == 404
+
+
+def test_clinic_head_reads_the_population_pyramid_and_an_administrator_checks_a_register_file(
+    page, live_server, demo, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path  # the uploaded register file
+    desk = Desk(page, live_server.url)
+
+    # The clinic head: the reports link, the population report of their clinic with its pyramid.
+    desk.log_in("head1")
+    page.click("header nav a:has-text('Отчёты')")
+    expect(page.locator("main h1")).to_have_text("Прикреплённое население")
+    pyramid = page.locator("figure.pyramid svg")
+    expect(pyramid).to_be_visible()
+    expect(pyramid.locator("title").first).to_have_text("Половозрастная пирамида")
+    assert pyramid.locator("rect.bar").count() > 0
+    expect(page.locator("main")).to_contain_text(
+        Organization.objects.get(staff__user__username="head1").name_ru
+    )
+    expect(page.locator("header nav")).not_to_contain_text("Импорт")
+    assert desk.status_of("/imports/") == 403
+
+    # A rules administrator: the import page, the sample file checked without writing anything.
+    desk.log_out()
+    desk.log_in("admin")
+    page.click("header nav a:has-text('Импорт прикреплённого населения')")
+    expect(page.locator("main h1")).to_have_text("Импорт прикреплённого населения")
+    people = Person.objects.count()
+    page.set_input_files("#id_file", str(SAMPLE))
+    page.check("#id_dry_run")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(re.compile(r"/imports/\d+/$"))
+    expect(page.locator("#import-status")).to_have_text("в очереди")
+    call_command("db_worker", max_tasks=1, no_startup_delay=True, interval=0.1, verbosity=0)
+    # The page polls its status and reloads when the run is finished.
+    expect(page.locator("#import-status")).to_contain_text("ничего не записано", timeout=20_000)
+    expect(page.locator("#import-rows")).to_have_text("2")
+    assert Person.objects.count() == people
