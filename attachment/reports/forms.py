@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,18 @@ from .selectors import DIMENSION_CHOICES
 
 DEFAULT_BY = ["organization", "sex", "age_group"]
 EXPORT_FORMATS = ("csv", "xlsx")
+# Dates a report may be asked for: wide, but away from the ends of Python's calendar, where the
+# day after (or a year before) a date no longer exists.
+FIRST_DATE, LAST_DATE = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
+
+
+def report_date_field(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(FIRST_DATE), MaxValueValidator(LAST_DATE)],
+    )
 
 
 def today() -> datetime.date:
@@ -41,7 +54,7 @@ class ScopedFilterForm(forms.Form):
 
 
 class PopulationFilterForm(ScopedFilterForm):
-    on = forms.DateField(label=_("on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = report_date_field(_("on"))
     by = forms.MultipleChoiceField(
         label=_("grouped by"), choices=DIMENSION_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -64,7 +77,7 @@ class PopulationFilterForm(ScopedFilterForm):
 
 
 class DistrictLoadFilterForm(ScopedFilterForm):
-    on = forms.DateField(label=_("on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = report_date_field(_("on"))
 
     def clean_on(self):
         return self.cleaned_data.get("on") or today()
@@ -89,12 +102,8 @@ class CampaignFilterForm(ScopedFilterForm):
 
 
 class ApplicationsFilterForm(ScopedFilterForm):
-    date_from = forms.DateField(
-        label=_("received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = report_date_field(_("received from"))
+    date_to = report_date_field(_("received to"))
 
     def clean_date_from(self):
         return self.cleaned_data.get("date_from") or today().replace(day=1)
