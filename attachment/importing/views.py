@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from ..access import scope_to_organization
 from ..models import Organization
-from . import export
+from . import export, parsing
 from .models import ImportRun
 from .runs import import_run_create
 from .tasks import import_population_task
@@ -33,6 +31,24 @@ class ImportForm(forms.Form):
         widget=forms.TextInput,
     )
     dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
+
+    def clean(self):
+        """Read the header now, as the import will: a file that is no register table (another
+        format, another encoding, no header line) is refused here, before any run is queued."""
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None and "organization" not in self.errors:
+            upload.seek(0)
+            head = upload.read(parsing.SAMPLE)
+            upload.seek(0)
+            if b"\x00" in head:  # UTF-16, a spreadsheet, an image: binary, not a text table
+                self.add_error("file", _("This is not a CSV text file in UTF-8 or Windows-1251."))
+                return cleaned
+            try:
+                parsing.detect_format(head, organization_given=cleaned.get("organization") is not None)
+            except parsing.UnreadableFile as error:
+                self.add_error("file", str(error))
+        return cleaned
 
 
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
@@ -94,24 +110,32 @@ def import_run_report(request, pk):
     return response
 
 
+class ExportFilterForm(forms.Form):
+    """The export's query string, like the list page's filters: a wrong value is refused, never
+    replaced by a default (a list for another date than asked would be wrong without saying so)."""
+
+    on = forms.DateField(required=False, label=_("on"))
+    district = forms.IntegerField(required=False, min_value=1, label=_("district"))
+    ground = forms.IntegerField(required=False, min_value=1, label=_("ground"))
+
+
 @require_GET
 @permission_required("attachment.view_attachment", raise_exception=True)
 def attached_export(request, pk, file_format):
     organization = get_object_or_404(
         scope_to_organization(Organization.objects.all(), request.user, "pk"), pk=pk
     )
-    try:
-        on = datetime.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
-        on = timezone.localdate()
-    district = request.GET.get("district") or None
-    ground = request.GET.get("ground") or None
+    filters = ExportFilterForm(request.GET)
+    if not filters.is_valid():
+        errors = [f"{filters[name].label}: {' '.join(messages)}" for name, messages in filters.errors.items()]
+        return HttpResponseBadRequest("\n".join(errors), content_type="text/plain; charset=utf-8")
+    on = filters.cleaned_data["on"] or timezone.localdate()
     queryset = export.attached_for_export(
         user=request.user,
         organization=organization,
         on=on,
-        district_id=district if district and district.isdigit() else None,
-        ground_code=ground if ground and ground.isdigit() else None,
+        district_id=filters.cleaned_data["district"],
+        ground_code=filters.cleaned_data["ground"],
     )
     name = f"attached-{organization.bin}-{on:%Y%m%d}"
     if file_format not in ("csv", "xlsx"):

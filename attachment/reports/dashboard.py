@@ -135,9 +135,7 @@ def attachment_rule_changes(*, today: datetime.date, until: datetime.date) -> li
         changes.append(RuleChange(norm.valid_from, f"{norm_label}: {norm.amount}", STARTS))
     coefficients = SexAgeCoefficient.objects.filter(valid_from__gt=today, valid_from__lte=until)
     for coefficient in coefficients.select_related("age_group")[:LIST_LIMIT]:
-        changes.append(
-            RuleChange(coefficient.valid_from, f"{coefficient_label}: {coefficient}", STARTS)
-        )
+        changes.append(RuleChange(coefficient.valid_from, f"{coefficient_label}: {coefficient}", STARTS))
     return changes
 
 
