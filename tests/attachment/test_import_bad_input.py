@@ -107,3 +107,17 @@ def test_bad_export_parameters_are_a_400_with_a_message(
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
     assert response.content.decode().startswith(f"{field}: ")
+
+
+def test_markup_in_a_file_name_is_shown_escaped(
+    client, rules_admin, media, django_capture_on_commit_callbacks
+):
+    client.force_login(rules_admin)
+    name = "<img src=x onerror=alert(1)>.csv"
+    upload = SimpleUploadedFile(name, (HEADER + ROW).encode(), "text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("importing:start"), {"file": upload, "dry_run": "on"})
+    assert response.status_code == 302
+    for url in (response.url, reverse("importing:start")):
+        html = client.get(url).content.decode()
+        assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;.csv" in html
