@@ -4,10 +4,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from patients.access import scope_to_organization
 from patients.admin_base import AuditedAdmin
 
 from . import resources
-from .access import scope_to_organization
 from .forms import TransferForm
 from .importing.models import ImportRun
 from .models import (

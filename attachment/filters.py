@@ -2,10 +2,10 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from patients.access import scope_to_organization
 from patients.models import LegalCategory
 from patients.selectors import in_force_on
 
-from .access import scope_to_organization
 from .models import Attachment, District, Ground, Organization
 
 

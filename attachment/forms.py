@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from patients.access import scope_to_organization
 from patients.models import InsuranceContract
 
 from . import rules
-from .access import scope_to_organization
 from .models import Channel, District, Ground, Organization
 
 CLINIC_CHANNELS = [(c.value, c.label) for c in (Channel.CLINIC, Channel.EGOV, Channel.INSURER)]

@@ -6,11 +6,11 @@ import datetime
 
 import holidays
 
+from patients.access import roles_ensure
 from patients.models import LegalCategory
 from patients.reference_data import create_missing
 
 from . import rules
-from .access import roles_ensure
 from .models import (
     AtuComparisonLevel,
     CalendarDay,

@@ -1,6 +1,6 @@
 """Report pages on the attached population, their CSV/XLSX exports, and nothing else.
 
-Every page: the report permission, the user's organization scope from `attachment.access`,
+Every page: the report permission, the user's organization scope from `patients.access`,
 filters in the GET query (aggregates only, no personal data), reads from the reports database."""
 
 import datetime
@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.db_router import reads_from_replica
+from patients.access import organization_id_of, scope_to_organization, sees_all_organizations
 
-from .access import organization_id_of, scope_to_organization, sees_all_organizations
 from .models import Organization
 from .reports import charts, selectors
 from .reports.export import table_response

@@ -1,4 +1,4 @@
-"""Registrar pages of attachments: thin views over the services, scoped by attachment.access."""
+"""Registrar pages of attachments: thin views over the services, scoped by patients.access."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from patients.access import organization_id_of, require_act_for, scope_to_organization
 from patients.forms import PersonSearchForm
 from patients.models import Person
 
 from . import printing, rules, selectors, services
-from .access import organization_id_of, require_act_for, scope_to_organization
 from .filters import AttachedFilter
 from .forms import AttachForm, DeathForm, FamilyAttachForm
 from .models import Application, Attachment, Coupon, Ground, Organization, Refusal

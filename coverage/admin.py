@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from attachment.access import scope_to_organization
+from patients.access import scope_to_organization
 from patients.admin_base import AuditedAdmin
 
 from .models import (

@@ -7,8 +7,7 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-# The one access module every view, admin and export asks (it holds no attachment models).
-from attachment.access import require_act_for
+from patients.access import require_act_for
 from patients.models import Person
 from patients.selectors import in_force_on
 from patients.services import record_history

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from attachment.access import can_act_for, organization_id_of
+from patients.access import can_act_for, organization_id_of
 from patients.models import Person
 
 from . import services

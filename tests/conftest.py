@@ -2,7 +2,7 @@
 
 import pytest
 
-from attachment.access import AUDITOR, CLINIC_HEAD, REGISTRAR, RULES_ADMIN
+from patients.access import AUDITOR, CLINIC_HEAD, REGISTRAR, RULES_ADMIN
 
 from .factories import DistrictFactory, OrganizationFactory, staff_user
 

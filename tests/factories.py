@@ -134,7 +134,7 @@ def grounds() -> dict[int, Ground]:
 
 
 def staff_user(username: str, role: str, organization=None, **extra) -> User:
-    from attachment.access import roles_ensure
+    from patients.access import roles_ensure
 
     roles_ensure()
     user = User.objects.create_user(username=username, password="x-test-password-1", **extra)

@@ -12,7 +12,8 @@ import io
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from ..access import scope_to_organization
+from patients.access import scope_to_organization
+
 from ..models import Attachment, Organization
 from ..selectors import organization_attached_on
 

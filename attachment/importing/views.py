@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from ..access import scope_to_organization
+from patients.access import scope_to_organization
+
 from ..models import Organization
 from . import export, parsing
 from .models import ImportRun

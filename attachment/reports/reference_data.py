@@ -5,9 +5,9 @@ The per-capita norm and the sex-age coefficients are tariff data that the seeds 
 they are left empty for an administrator to enter (`demo_data` adds clearly labelled demo values).
 """
 
+from patients.access import roles_ensure
 from patients.reference_data import create_missing
 
-from ..access import roles_ensure
 from .models import AgeGroup
 
 # (code, label, min_age, max_age): age in completed years on the date, both ends inclusive.

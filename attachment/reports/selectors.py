@@ -8,7 +8,7 @@ attachments are dated rows that end and never vanish, a past date gives the same
 people move later.
 
 Organization scoping is passed in as `organizations`: a list of ids, or None for all (the views
-take it from `attachment.access`).
+take it from `patients.access`).
 """
 
 from __future__ import annotations

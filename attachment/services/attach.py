@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from patients.access import can_act_for
 from patients.models import Person
 from patients.services import record_history
 
 from .. import rules, selectors
-from ..access import can_act_for
 from ..models import Attachment, AttachmentAct, Channel, District, Ground, Organization
 
 CONFIRM_OVER_CAPACITY = "attachment.confirm_over_capacity"

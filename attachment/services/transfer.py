@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from patients.access import can_act_for
 from patients.models import Person
 from patients.services import record_history
 
 from .. import rules, selectors
-from ..access import can_act_for
 from ..models import Attachment, AttachmentAct, Channel, District, Ground, Organization
 from .attach import CONFIRM_OVER_CAPACITY, attachment_facts_many
 

@@ -124,7 +124,7 @@ def test_admin_lists_open_for_the_rules_administrator(client, rules_admin, attac
 
 
 def test_admin_attachment_list_is_scoped_for_a_registrar(client, clinic2, attached):
-    from attachment.access import REGISTRAR
+    from patients.access import REGISTRAR
 
     from ..factories import staff_user
 

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from attachment import rules
-from attachment.access import CLINIC_HEAD, REGISTRAR
 from attachment.models import (
     Attachment,
     AttachmentAct,
@@ -17,6 +16,7 @@ from attachment.models import (
     PurchaseContract,
 )
 from attachment.services import AttachmentRefused, attachment_create, attachment_end_on_death
+from patients.access import CLINIC_HEAD, REGISTRAR
 from patients.models import Atu, InsuredStatusPeriod, LegalCategory, LegalRepresentative
 from patients.services import person_update
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from attachment.access import REGISTRAR
+from patients.access import REGISTRAR
 
 from ..factories import staff_user
 from .test_attach import attach

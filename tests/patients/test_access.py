@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from attachment.access import scope_to_organization
 from attachment.models import Attachment
+from patients.access import scope_to_organization
 
 from ..factories import PersonFactory, grounds
 
@@ -93,7 +93,7 @@ def test_scope_to_organization_limits_registrars_to_their_clinic(
 
 
 def test_admin_lists_use_the_same_scoping(client, clinic1, clinic2):
-    from attachment.access import REGISTRAR
+    from patients.access import REGISTRAR
 
     from ..factories import staff_user
 
@@ -118,3 +118,9 @@ def test_admin_lists_use_the_same_scoping(client, clinic1, clinic2):
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
     assert client.get(reverse("admin:attachment_attachment_change", args=[other.pk])).status_code == 302
+
+
+def test_access_log_is_for_auditors_not_the_desk(registrar1, head1, auditor, rules_admin):
+    perm = "patients.view_personaccesslog"
+    assert not registrar1.has_perm(perm) and not head1.has_perm(perm)
+    assert auditor.has_perm(perm) and rules_admin.has_perm(perm)

@@ -11,7 +11,6 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from attachment import selectors
-from attachment.access import AUDITOR, CLINIC_HEAD, REGISTRAR, RULES_ADMIN, roles_ensure
 from attachment.models import (
     Channel,
     District,
@@ -22,6 +21,7 @@ from attachment.models import (
 )
 from attachment.reports.demo import load_demo_planning_values
 from attachment.services import AttachmentRefused, application_receive, attachment_create, coupon_issue
+from patients.access import AUDITOR, CLINIC_HEAD, REGISTRAR, RULES_ADMIN, roles_ensure
 from patients.iin import make_iin
 from patients.models import (
     Atu,

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from attachment.access import organization_id_of
+from patients.access import organization_id_of
 from patients.models import Person
 from patients.selectors import in_force_on
 

@@ -72,7 +72,7 @@ def replica(settings):
 def test_reports_read_from_the_replica_and_write_to_the_primary(replica, ref, attach, person, clinic, client):
     reports_reference.load()
     attach(person(), clinic, D(2020, 1, 1))
-    from attachment.access import RULES_ADMIN
+    from patients.access import RULES_ADMIN
 
     from ...factories import staff_user
 

@@ -1,5 +1,5 @@
 """Who sees which report: clinic heads their organization, rules administrators and auditors all,
-registrars none (attachment/access.py)."""
+registrars none (patients/access.py)."""
 
 import datetime
 
@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from attachment.access import AUDITOR, CLINIC_HEAD, REGISTRAR, RULES_ADMIN, role_permissions
 from attachment.models import Application, CampaignWindow, Channel, Refusal, RefusalReason
 from attachment.reports.models import CapitationNorm
+from patients.access import AUDITOR, CLINIC_HEAD, REGISTRAR, RULES_ADMIN, role_permissions
 
 from ...factories import DistrictFactory, staff_user
 

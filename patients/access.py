@@ -61,11 +61,13 @@ def _codenames(spec: dict) -> Q:
 def role_permissions(role: str) -> QuerySet:
     ours = Permission.objects.filter(content_type__app_label__in=OUR_APPS)
     see_all = Q(content_type__app_label="attachment", codename="view_all_organizations")
+    # Who opened whose card is for auditors and administrators, not for the desk.
+    access_log = Q(content_type__app_label="patients", codename="view_personaccesslog")
     if role == RULES_ADMIN:
         return ours
     if role == AUDITOR:
         return ours.filter(Q(codename__startswith="view_") | Q(codename__startswith="report_"))
-    registrar = ours.filter(_codenames(REGISTRAR_PERMISSIONS)).exclude(see_all)
+    registrar = ours.filter(_codenames(REGISTRAR_PERMISSIONS)).exclude(see_all).exclude(access_log)
     if role == REGISTRAR:
         return registrar
     if role == CLINIC_HEAD:
