@@ -27,7 +27,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from attachment.access import CLINIC_HEAD
 from attachment.importing.models import ImportRun
 from attachment.importing.runs import import_run_create
 from attachment.models import (
@@ -58,6 +57,7 @@ from coverage.models import (
     ServiceLimit,
     ServiceUsage,
 )
+from patients.access import CLINIC_HEAD
 from patients.models import (
     ContingentFlag,
     FamilyLink,

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from attachment.access import CLINIC_HEAD
 from attachment.models import CampaignWindow
+from patients.access import CLINIC_HEAD
 
 from ...factories import staff_user
 
