@@ -110,7 +110,8 @@ def date_parts_valid_sql(year: str, month: str, day: str) -> str:
 
 
 def iin_format_sql(column: str) -> str:
-    return f"({column} ~ '^[0-9]{{12}}$')"
+    """Twelve ASCII digits (`translate` maps each digit to 0: cheaper than a regular expression)."""
+    return f"(translate({column}, '0123456789', '0000000000') = '000000000000')"
 
 
 def iin_sums_sql(column: str, format_ok: str | None = None) -> tuple[str, str]:

@@ -47,10 +47,11 @@ def _case(expr: str, mapping: dict) -> str:
 
 
 def _date_form(value: str) -> str:
-    """1 for YYYY-MM-DD, 2 for DD.MM.YYYY, 0 otherwise (plain pattern tests are cheap)."""
+    """1 for YYYY-MM-DD, 2 for DD.MM.YYYY, 0 otherwise (one `translate` of the digits to 0, compared
+    with both shapes: cheaper than regular expressions)."""
     return (
-        f"(CASE WHEN {value} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' THEN 1 "
-        f"WHEN {value} ~ '^[0-9]{{2}}\\.[0-9]{{2}}\\.[0-9]{{4}}$' THEN 2 ELSE 0 END)"
+        f"(CASE translate({value}, '0123456789', '0000000000') "
+        f"WHEN '0000-00-00' THEN 1 WHEN '00.00.0000' THEN 2 ELSE 0 END)"
     )
 
 
