@@ -189,7 +189,7 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
               SELECT {", ".join(attachment_values[c] for c in attachment_insert)}
               FROM import_decisions d JOIN import_class c ON c.line = d.line
               JOIN {person_table} p ON p.iin = c.iin
-              ORDER BY p.id
+              ORDER BY c.organization_id, p.id
               RETURNING *)
             {_history_insert(Attachment, "ins", "+", reason_sql, user_sql)}""",
     ]

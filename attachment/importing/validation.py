@@ -14,6 +14,7 @@ from patients.iin import (
     iin_birth_date_sql,
     iin_error_sql,
     iin_format_sql,
+    iin_number_sql,
     iin_sex_sql,
     iin_sums_sql,
 )
@@ -103,9 +104,10 @@ def normalize_sql(columns: list[str], *, organization_id: int | None) -> list[st
     birth, birth_ok = _date("birth")
     attached, attached_ok = _date("attached")
     org_filter = str(int(organization_id)) if organization_id else "NULL"
-    iin_first, iin_second = iin_sums_sql("t.iin", "t.iin_ok")
+    iin_first, iin_second = iin_sums_sql("t.iin", "t.iin_ok", number="t.iin_number")
     first = f"""
       SELECT z.line, {iin_format_sql("z.iin")} AS iin_ok,
+        {iin_number_sql("z.iin")} AS iin_number,
         {raw("iin")} AS iin, {raw("last_name")} AS last_name, {raw("first_name")} AS first_name,
         coalesce({raw("middle_name")}, '') AS middle_name,
         {raw("birth_date")} AS birth_raw, {_date_form(raw("birth_date"))} AS birth_form,
