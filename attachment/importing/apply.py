@@ -166,7 +166,7 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
         f"""WITH ins AS (
               INSERT INTO {person_table} ({", ".join(insert_columns)})
               SELECT {", ".join(person_values[c] for c in insert_columns)}
-              FROM import_class c WHERE c.person_new ORDER BY c.iin RETURNING *)
+              FROM import_class c WHERE c.person_new ORDER BY c.iin COLLATE "C" RETURNING *)
             {_history_insert(Person, "ins", "+", reason_sql, user_sql)}""",
         f"""WITH upd AS (
               UPDATE {person_table} p

@@ -219,13 +219,14 @@ def normalize_sql(columns: list[str], *, organization_id: int | None) -> list[st
 
 
 def errors_sql() -> list[str]:
-    """Every error of the file, duplicates of an IIN first-found (the first row keeps the IIN)."""
+    """Every error of the file, duplicates of an IIN first-found (the first row keeps the IIN).
+    IINs are compared byte-wise (`COLLATE "C"`): equality is the same, and sorting is cheaper."""
     return [
         "DROP TABLE IF EXISTS import_errors",
         "CREATE TEMP TABLE import_errors (line bigint, col text, code text, detail text)",
         """INSERT INTO import_errors
            SELECT line, 'iin', 'duplicate_iin', first_line::text FROM (
-             SELECT line, min(line) OVER (PARTITION BY iin) AS first_line FROM import_rows
+             SELECT line, min(line) OVER (PARTITION BY iin COLLATE "C") AS first_line FROM import_rows
              WHERE iin IS NOT NULL) d
            WHERE line <> first_line""",
         """INSERT INTO import_errors
