@@ -169,9 +169,19 @@ class Channel(models.TextChoices):
 class Attachment(models.Model):
     """One person attached to one organization for a period. Past attachments end, never vanish."""
 
-    person = models.ForeignKey(Person, models.PROTECT, related_name="attachments", verbose_name=_("person"))
+    # Indexes: the person's attachments come from `attachment_report_cover_idx` (person first) and
+    # the exclusion constraint's GiST index, an organization's from `attachment_org_period_idx`;
+    # foreign keys the register import leaves empty get partial indexes (see Meta), so a bulk
+    # import maintains only the indexes that queries use.
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="attachments", verbose_name=_("person"), db_index=False
+    )
     organization = models.ForeignKey(
-        Organization, models.PROTECT, related_name="attachments", verbose_name=_("organization")
+        Organization,
+        models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("organization"),
+        db_index=False,
     )
     district = models.ForeignKey(
         District,
@@ -181,7 +191,10 @@ class Attachment(models.Model):
         related_name="attachments",
         verbose_name=_("district"),
     )
-    ground = models.ForeignKey(Ground, models.PROTECT, related_name="+", verbose_name=_("ground"))
+    # Nine grounds, never deleted: an index on it would not be selective.
+    ground = models.ForeignKey(
+        Ground, models.PROTECT, related_name="+", verbose_name=_("ground"), db_index=False
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     contract = models.ForeignKey(
         InsuranceContract,
@@ -190,6 +203,7 @@ class Attachment(models.Model):
         blank=True,
         related_name="attachments",
         verbose_name=_("VMI/IMI contract"),
+        db_index=False,
     )
     act = models.ForeignKey(
         "AttachmentAct",
@@ -198,6 +212,7 @@ class Attachment(models.Model):
         blank=True,
         related_name="attachments",
         verbose_name=_("act"),
+        db_index=False,
     )
     application = models.ForeignKey(
         "Application",
@@ -206,6 +221,7 @@ class Attachment(models.Model):
         blank=True,
         related_name="attachments",
         verbose_name=_("application"),
+        db_index=False,
     )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
@@ -218,6 +234,7 @@ class Attachment(models.Model):
         related_name="+",
         verbose_name=_("over capacity confirmed by"),
         help_text=_("The clinic head who allowed attaching beyond the district's planned capacity."),
+        db_index=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -226,6 +243,7 @@ class Attachment(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("attached by"),
+        db_index=False,
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -237,6 +255,22 @@ class Attachment(models.Model):
         ordering = ["-valid_from", "-id"]
         indexes = [
             models.Index(fields=["organization", "valid_from", "valid_to"], name="attachment_org_period_idx"),
+            # Mostly empty: partial indexes serve the lookups (and PROTECT checks) at no cost to
+            # the rows that leave them empty.
+            models.Index(
+                fields=["contract"], name="attachment_contract_idx", condition=Q(contract__isnull=False)
+            ),
+            models.Index(fields=["act"], name="attachment_act_idx", condition=Q(act__isnull=False)),
+            models.Index(
+                fields=["application"],
+                name="attachment_application_idx",
+                condition=Q(application__isnull=False),
+            ),
+            models.Index(
+                fields=["over_capacity_confirmed_by"],
+                name="attachment_over_capacity_idx",
+                condition=Q(over_capacity_confirmed_by__isnull=False),
+            ),
         ]
         permissions = [
             ("confirm_over_capacity", _("Can confirm an attachment beyond a district's capacity")),
@@ -498,7 +532,10 @@ class Application(models.Model):
     district = models.ForeignKey(
         District, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("district")
     )
-    ground = models.ForeignKey(Ground, models.PROTECT, related_name="+", verbose_name=_("ground"))
+    # Nine grounds, never deleted: an index on it would not be selective.
+    ground = models.ForeignKey(
+        Ground, models.PROTECT, related_name="+", verbose_name=_("ground"), db_index=False
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     contract = models.ForeignKey(
         InsuranceContract, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("contract")
@@ -570,7 +607,10 @@ class Refusal(models.Model):
         related_name="refusals",
         verbose_name=_("application"),
     )
-    ground = models.ForeignKey(Ground, models.PROTECT, related_name="+", verbose_name=_("ground"))
+    # Nine grounds, never deleted: an index on it would not be selective.
+    ground = models.ForeignKey(
+        Ground, models.PROTECT, related_name="+", verbose_name=_("ground"), db_index=False
+    )
     reason = models.ForeignKey(RefusalReason, models.PROTECT, related_name="+", verbose_name=_("reason"))
     details = models.TextField(_("explanation"), blank=True)
     on = models.DateField(_("attachment date asked for"))

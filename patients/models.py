@@ -165,7 +165,9 @@ class Person(models.Model):
         PERMANENT = "permanent", _("permanent")
         TEMPORARY = "temporary", _("temporary")
 
-    iin = models.CharField(_("IIN"), max_length=12, unique=True, validators=[validate_iin])
+    # Unique through Meta.constraints: a field's unique=True would add a second, varchar_pattern_ops
+    # index (for LIKE) that no query uses — IINs are only ever looked up whole.
+    iin = models.CharField(_("IIN"), max_length=12, validators=[validate_iin])
     last_name = models.CharField(_("surname"), max_length=100, validators=[validate_person_name])
     first_name = models.CharField(_("given name"), max_length=100, validators=[validate_person_name])
     middle_name = models.CharField(
@@ -185,6 +187,7 @@ class Person(models.Model):
         blank=True,
         related_name="residents",
         verbose_name=_("place of residence (ATU)"),
+        db_index=False,  # nothing looks persons up by ATU; ATUs are reference data, never deleted
     )
     residence_address = models.CharField(_("address"), max_length=300, blank=True)
     residence_kind = models.CharField(
@@ -214,6 +217,7 @@ class Person(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["iin"], name="person_iin_unique"),
             models.CheckConstraint(name="person_iin_12_digits", condition=Q(iin__regex=r"^[0-9]{12}$")),
             models.CheckConstraint(
                 name="person_death_after_birth",

@@ -23,8 +23,11 @@ from psycopg import sql
 from . import apply, parsing, report, validation
 
 Progress = Callable[[str, int], None]
-TEMP_BUFFERS = "256MB"
-WORK_MEM = "64MB"
+# Server memory of the importing session only (allocated as needed): a million staged rows take
+# some 300 MB of temporary tables, and the sorts and hash joins over them (duplicate IINs, the
+# register's persons and attachments) stay in memory instead of spilling to disk.
+TEMP_BUFFERS = "1GB"
+WORK_MEM = "256MB"
 TEMP_TABLES = (
     parsing.STAGING,
     "import_countries",
@@ -161,6 +164,8 @@ def population_import(
                     user_id=getattr(user, "pk", None),
                     literal=lambda v: sql.Literal(v).as_string(pg),
                 )
+                if not (result.created or result.updated):
+                    statements = []  # every row is the register's record already
                 for number, statement in enumerate(statements):
                     cursor.execute(statement)
                     progress(_("Writing"), 70 + (number + 1) * 30 // len(statements))
