@@ -103,7 +103,7 @@ def hammer(*, people, organizations, clients: int, seconds: float, seed: int = 7
                             result.refused[refused.code] += 1
                         else:
                             result.refused_without_code += 1
-                except Exception as error:  # noqa: BLE001 - every other outcome is a failure to report
+                except Exception as error:  # every other outcome is a failure to report
                     with lock:
                         result.errors.append(f"{type(error).__name__}: {error}")
                 else:
