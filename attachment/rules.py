@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from patients.dates import add_months, is_minor
+
 # Refusal reason codes: one row each in the RefusalReason table (reference_data.REFUSAL_REASONS).
 PERSON_DEAD = "person_dead"
 MINOR_WITHOUT_REPRESENTATIVE = "minor_without_representative"
@@ -41,7 +43,6 @@ CONDITION_COMMISSION = "commission"
 GROUND_CAMPAIGN = 3
 GROUND_CONTRACT = 4
 CHANNEL_ACT = "act"
-ADULT_AGE = 18  # a child is a person under 18 (§2)
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,6 @@ def held_on(attachments: Iterable[Held], on: datetime.date) -> Held | None:
     return next((a for a in attachments if in_force(a, on)), None)
 
 
-def is_minor(birth_date: datetime.date, on: datetime.date) -> bool:
-    years = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-    return years < ADULT_AGE
-
-
 def organization_may_attach(*, purchase_periods: Iterable, integration_periods: Iterable, on) -> bool:
     """§4, second paragraph: a Fund purchase contract and/or an integrated information system."""
     return any(in_force(p, on) for p in purchase_periods) or any(in_force(p, on) for p in integration_periods)
@@ -165,17 +161,6 @@ def within_atu(
     return any(k[:level] == organization_kato[:level] for k in border_neighbour_katos)
 
 
-def months_before(on: datetime.date, months: int) -> datetime.date:
-    month_index = on.year * 12 + on.month - 1 - months
-    year, month = divmod(month_index, 12)
-    day = min(on.day, [31, 29 if _leap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month])
-    return datetime.date(year, month + 1, day)
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-
-
 def free_choice_exceeded(
     limits: Iterable, *, ground_code: int, recent_starts: Iterable[tuple[int, datetime.date]], on
 ) -> bool:
@@ -183,7 +168,7 @@ def free_choice_exceeded(
     for limit in limits:
         if limit.ground_code != ground_code or not in_force(limit, on):
             continue
-        since = months_before(on, limit.months)
+        since = add_months(on, -limit.months)
         used = sum(1 for code, start in recent_starts if code == ground_code and since < start <= on)
         if used >= limit.max_count:
             return True

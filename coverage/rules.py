@@ -1,20 +1,12 @@
 """Pure predicates over rule rows and an explicit date: no queries, no writes."""
 
-import calendar
 import datetime
 from collections.abc import Iterable
 
+from patients.dates import add_months
 from patients.models import LegalCategory
 
 from .models import EligibilityRule, PackageItem, PeriodKind
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (or earlier), clamped to the end of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return datetime.date(year, month + 1, min(day.day, last))
 
 
 def period_bounds(kind: str, on: datetime.date) -> tuple[datetime.date, datetime.date]:

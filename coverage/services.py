@@ -8,6 +8,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from patients.access import require_act_for
+from patients.dates import add_months
 from patients.models import Person
 from patients.selectors import in_force_on
 from patients.services import record_history
@@ -45,10 +46,8 @@ def service_usage_record(
             % {"date": _d(on), "package": limit.package.name}
         )
     start, _end = rules.period_bounds(limit.period_kind, on)
-    horizon = rules.add_months(on, 12)
-    dates = usage_dates(
-        person=person, limits=[limit], start=min(start, rules.add_months(on, -12)), end=horizon
-    )
+    horizon = add_months(on, 12)
+    dates = usage_dates(person=person, limits=[limit], start=min(start, add_months(on, -12)), end=horizon)
     if not rules.quota_allows(
         kind=limit.period_kind, max_count=limit.max_count, on=on, dates=dates[limit.pk]
     ):

@@ -11,6 +11,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .dates import age_in_years, is_minor
 from .history import audit_history
 from .iin import FEMALE, MALE, validate_iin
 from .validators import validate_person_name
@@ -243,14 +244,11 @@ class Person(models.Model):
         return self.citizenship.code in EAEU_COUNTRIES if self.citizenship else False
 
     def age_on(self, on):
-        years = on.year - self.birth_date.year
-        if (on.month, on.day) < (self.birth_date.month, self.birth_date.day):
-            years -= 1
-        return years
+        return age_in_years(self.birth_date, on)
 
     def is_minor_on(self, on):
         """A child is a person under 18 (§2)."""
-        return self.age_on(on) < 18
+        return is_minor(self.birth_date, on)
 
 
 class IdentityDocument(models.Model):

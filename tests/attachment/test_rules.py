@@ -4,6 +4,7 @@ import datetime
 from types import SimpleNamespace as Row
 
 from attachment import rules
+from patients.dates import add_months
 
 
 def test_seed_004_items_7_9_due_one_working_day_after_receipt_skipping_holidays():
@@ -71,9 +72,9 @@ def test_free_choice_limit_counts_starts_in_the_months_before():
     )
 
 
-def test_months_before_clamps_the_day():
-    assert rules.months_before(datetime.date(2024, 3, 31), 1) == datetime.date(2024, 2, 29)
-    assert rules.months_before(datetime.date(2026, 1, 15), 12) == datetime.date(2025, 1, 15)
+def test_free_choice_limit_window_clamps_the_day():
+    assert add_months(datetime.date(2024, 3, 31), -1) == datetime.date(2024, 2, 29)
+    assert add_months(datetime.date(2026, 1, 15), -12) == datetime.date(2025, 1, 15)
 
 
 def test_par2_minor_is_under_18_on_the_date():

@@ -11,6 +11,7 @@ from coverage import rules
 from coverage.models import PeriodKind, ServiceLimit, ServiceUsage
 from coverage.selectors import entitlements_on
 from coverage.services import service_usage_record
+from patients.dates import add_months
 
 D = datetime.date
 
@@ -101,7 +102,7 @@ def test_rules_period_bounds_are_pure_functions_of_the_date():
         D(2023, 3, 1),
         D(2024, 2, 29),
     )
-    assert rules.add_months(D(2026, 3, 31), -1) == D(2026, 2, 28)
+    assert add_months(D(2026, 3, 31), -1) == D(2026, 2, 28)
 
 
 def test_usage_refused_for_a_person_not_entitled_to_the_package(citizen, limit, registrar1, clinic1):
