@@ -1,6 +1,7 @@
 """Shared fixtures: two clinics and a user of every role."""
 
 import pytest
+from django.utils import translation
 
 from patients.access import AUDITOR, CLINIC_HEAD, REGISTRAR, RULES_ADMIN
 
@@ -10,8 +11,11 @@ from .factories import DistrictFactory, OrganizationFactory, staff_user
 @pytest.fixture(autouse=True)
 def english_by_default(client):
     """Tests read the English source strings unless they ask for a language (the UI defaults to
-    Russian; tests/test_translations.py checks the ru and kk pages)."""
+    Russian; tests/test_translations.py checks the ru and kk pages). Code called outside a request
+    (services, commands) runs in English too, whatever language an earlier request left active."""
     client.defaults.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
