@@ -7,6 +7,12 @@ the indexes for those reads — `history_id` (the primary key), `id`, `history_d
 `history_user` and every foreign key to a person — and drop the ones simple-history adds on every
 other foreign key and unique field, which cost each bulk write (the register import) without
 serving any query.
+
+`history_user` is an index but no foreign-key constraint: a historical row records who acted,
+and checking that against the user table once per row would be the single largest cost of the
+register import (one trigger per written row, at commit). Writers set it from the signed-in
+user, and deleting an account still clears it through Django's `on_delete` (simple-history's
+SET_NULL), as before.
 """
 
 from django.db import models
@@ -42,5 +48,8 @@ class AuditHistoricalRecords(HistoricalRecords):
 def audit_history(*, indexed: tuple[str, ...] = (), **kwargs) -> HistoricalRecords:
     """`indexed` names further fields whose history is looked up by value."""
     return AuditHistoricalRecords(
-        history_id_field=models.BigAutoField(primary_key=True), indexed=indexed, **kwargs
+        history_id_field=models.BigAutoField(primary_key=True),
+        user_db_constraint=False,
+        indexed=indexed,
+        **kwargs,
     )

@@ -140,7 +140,7 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
     changed = ["last_name", "first_name", "middle_name", "birth_date", "sex", "citizenship", "category"]
     set_person = ", ".join(f"{f} = c.{f}" for f in changed)
     attachment_values = {
-        "person_id": "p.id",
+        "person_id": "coalesce(c.person_id, n.id)",
         "organization_id": "c.organization_id",
         "district_id": "c.district_id",
         "ground_id": "c.ground_id",
@@ -163,11 +163,16 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
         f"'{{date}}', to_char(d.starts_on, 'DD.MM.YYYY')), 300)"
     )
     return [
+        "DROP TABLE IF EXISTS import_new_persons",
+        "CREATE TEMP TABLE import_new_persons (iin text, id bigint)",
+        # The new persons' ids come back from the insert itself, not from a search of the whole
+        # register by IIN.
         f"""WITH ins AS (
               INSERT INTO {person_table} ({", ".join(insert_columns)})
               SELECT {", ".join(person_values[c] for c in insert_columns)}
-              FROM import_class c WHERE c.person_new ORDER BY c.iin COLLATE "C" RETURNING *)
-            {_history_insert(Person, "ins", "+", reason_sql, user_sql)}""",
+              FROM import_class c WHERE c.person_new ORDER BY c.iin COLLATE "C" RETURNING *),
+            history AS ({_history_insert(Person, "ins", "+", reason_sql, user_sql)})
+            INSERT INTO import_new_persons SELECT iin, id FROM ins""",
         f"""WITH upd AS (
               UPDATE {person_table} p
               SET {set_person}, residence_atu_id = c.residence_atu_id, updated_at = now()
@@ -177,7 +182,7 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
               UPDATE {attachment_table} a SET valid_to = d.starts_on - 1, end_reason = {end_reason}
               FROM import_decisions d JOIN import_class c ON c.line = d.line
               JOIN attachment_organization o ON o.id = c.organization_id
-              WHERE a.id = d.ends_previous_id RETURNING a.*)
+              WHERE a.id = d.ends_previous_id AND d.ends_previous_id IS NOT NULL RETURNING a.*)
             {_history_insert(Attachment, "ended", "~", "ended.end_reason", user_sql)}""",
         f"""WITH upd AS (
               UPDATE {attachment_table} a SET district_id = c.district_id, ground_id = c.ground_id,
@@ -188,8 +193,8 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
               INSERT INTO {attachment_table} ({", ".join(attachment_insert)})
               SELECT {", ".join(attachment_values[c] for c in attachment_insert)}
               FROM import_decisions d JOIN import_class c ON c.line = d.line
-              JOIN {person_table} p ON p.iin = c.iin
-              ORDER BY c.organization_id, p.id
+              LEFT JOIN import_new_persons n ON c.person_new AND n.iin = c.iin
+              ORDER BY c.organization_id, coalesce(c.person_id, n.id)
               RETURNING *)
             {_history_insert(Attachment, "ins", "+", reason_sql, user_sql)}""",
     ]

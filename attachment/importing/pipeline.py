@@ -28,6 +28,9 @@ Progress = Callable[[str, int], None]
 # register's persons and attachments) stay in memory instead of spilling to disk.
 TEMP_BUFFERS = "1GB"
 WORK_MEM = "256MB"
+# The statements are large and run once each: compiling them (PostgreSQL's JIT) costs a second or
+# two apiece and saves less than that even at a million rows (measured with `make bench`).
+JIT = "off"
 TEMP_TABLES = (
     parsing.STAGING,
     "import_countries",
@@ -36,6 +39,7 @@ TEMP_TABLES = (
     "import_class",
     "import_requests",
     "import_decisions",
+    "import_new_persons",
     "rule_atu_chain",
     "rule_atu",
     "rule_atu_border",
@@ -108,6 +112,7 @@ def population_import(
         except DatabaseError:
             pass
         cursor.execute(f"SET work_mem = '{WORK_MEM}'")
+        cursor.execute(f"SET jit = {JIT}")
         parsing.create_staging(cursor, fmt)
         progress(_("Reading the file"), 0)
         copy_failure = None
@@ -174,6 +179,7 @@ def population_import(
             pass
         finally:
             cursor.execute("RESET work_mem")
+            cursor.execute("RESET jit")
             # Free the session's temporary space (workers and web processes keep their connections).
             cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMP_TABLES)}")
     progress(_("Finished"), 100)
