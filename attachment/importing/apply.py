@@ -32,15 +32,16 @@ def _history_insert(model, source: str, history_type: str, reason_sql: str, user
 
 
 def classify_sql() -> list[str]:
-    """Per row: new or changed person, and the attachment it matches (same organization, held on
-    the date or starting later: the register's record we already have) or needs."""
+    """Per row: the register's person (by IIN, read under the import's locks), new or changed,
+    and the attachment it matches (same organization, held on the date or starting later: the
+    register's record we already have) or needs."""
     person_fields = ["last_name", "first_name", "middle_name", "birth_date", "sex", "citizenship", "category"]
     theirs = ", ".join(f"p.{f}" for f in person_fields)
     ours = ", ".join(f"r.{f}" for f in person_fields)
     return [
         "DROP TABLE IF EXISTS import_class",
         f"""CREATE TEMP TABLE import_class AS
-            SELECT r.*, p.id IS NULL AS person_new,
+            SELECT r.*, p.id AS person_id, p.id IS NULL AS person_new,
               (p.id IS NOT NULL AND ((({theirs}) IS DISTINCT FROM ({ours}))
                  OR (r.atu_id IS NOT NULL AND p.residence_atu_id IS DISTINCT FROM r.atu_id)))
                 AS person_changed,
@@ -51,8 +52,8 @@ def classify_sql() -> list[str]:
                  OR (r.contract_id IS NOT NULL AND m.contract_id IS DISTINCT FROM r.contract_id)))
                 AS attachment_changed
             FROM import_rows r
-            LEFT JOIN patients_person p ON p.id = r.person_id
-            LEFT JOIN attachment_attachment m ON m.person_id = r.person_id
+            LEFT JOIN patients_person p ON p.iin = r.iin
+            LEFT JOIN attachment_attachment m ON m.person_id = p.id
               AND m.organization_id = r.organization_id
               AND m.valid_from <= r.attached_on AND (m.valid_to IS NULL OR m.valid_to >= r.attached_on)""",
         """UPDATE import_class c SET match_id = f.id,

@@ -1,8 +1,9 @@
 """Set-wise validation of the staged rows: SQL over the staging table, one pass per step.
 
-`import_rows` holds every row typed and resolved (person, organization, district, ground, ATU)
-with `errs` = the codes of what is wrong in it (`column:code`); `import_errors` lists every error
-of the file with its row number and column, duplicates of an IIN included.
+`import_rows` holds every row typed and resolved (organization, district, ground, ATU; the
+register's person is looked up when the rows are classified, under the import's locks) with
+`errs` = the codes of what is wrong in it (`column:code`); `import_errors` lists every error of
+the file with its row number and column, duplicates of an IIN included.
 """
 
 from __future__ import annotations
@@ -211,10 +212,8 @@ def normalize_sql(columns: list[str], *, organization_id: int | None) -> list[st
             SELECT v.line, v.iin, v.last_name, v.first_name, v.middle_name,
               coalesce(v.birth_given, v.iin_birth) AS birth_date, coalesce(v.sex_given, v.iin_sex) AS sex,
               coalesce(v.citizenship, '') AS citizenship, v.category, v.organization_id, v.district_id,
-              v.attached_on, v.ground_id, v.ground_code, v.atu_id, v.contract_number,
-              p.id AS person_id, {errs} AS errs
-            FROM ({resolved}) v
-            LEFT JOIN patients_person p ON p.iin = v.iin""",
+              v.attached_on, v.ground_id, v.ground_code, v.atu_id, v.contract_number, {errs} AS errs
+            FROM ({resolved}) v""",
     ]
 
 
@@ -242,11 +241,12 @@ def contracts_sql() -> list[str]:
         "ALTER TABLE import_rows ADD COLUMN contract_id bigint, ADD COLUMN contract_valid_to date",
         """UPDATE import_rows r SET (contract_id, contract_valid_to) = (
              SELECT c.id, c.valid_to FROM patients_insurancecontract c
+             LEFT JOIN patients_person p ON p.iin = r.iin
              WHERE c.number = r.contract_number AND c.organization_id = r.organization_id
                AND c.valid_from <= r.attached_on AND r.attached_on <= c.valid_to
-               AND (r.person_id IS NULL OR c.insured_id = r.person_id OR EXISTS (
+               AND (p.id IS NULL OR c.insured_id = p.id OR EXISTS (
                  SELECT 1 FROM patients_insurancecontract_family_members m
-                 WHERE m.insurancecontract_id = c.id AND m.person_id = r.person_id))
+                 WHERE m.insurancecontract_id = c.id AND m.person_id = p.id))
              ORDER BY c.valid_to DESC LIMIT 1)
            WHERE r.contract_number IS NOT NULL AND cardinality(r.errs) = 0""",
     ]

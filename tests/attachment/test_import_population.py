@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
 
 from attachment.importing import parsing
 from attachment.importing.pipeline import population_import
@@ -13,7 +14,7 @@ from attachment.models import Attachment
 from patients.iin import make_iin
 from patients.models import Person
 
-from ..factories import DistrictFactory, OrganizationFactory, PersonFactory
+from ..factories import ContractFactory, DistrictFactory, OrganizationFactory, PersonFactory
 from .conftest import ON
 
 pytestmark = pytest.mark.django_db
@@ -221,3 +222,43 @@ def test_existing_person_keeps_residence_when_the_row_has_none(ref, clinic, dist
     assert result.written and result.updated == 1, result.report
     person.refresh_from_db()
     assert person.residence_atu == almaly
+
+
+def test_ground_4_contract_covers_its_insured_and_family_not_another_person(ref, clinic, district, almaly):
+    """§9-1 through the import: the register's person named by the row's IIN must be the
+    contract's insured person or one of its family members."""
+    contract = ContractFactory(organization=clinic, insured__residence_atu=almaly)
+    insured = contract.insured
+    spouse = PersonFactory(residence_atu=almaly, category=insured.category, citizenship=insured.citizenship)
+    contract.family_members.add(spouse)
+    stranger = PersonFactory(residence_atu=almaly, category=insured.category, citizenship=insured.citizenship)
+
+    def line(person):
+        return row(
+            clinic,
+            person.iin,
+            last_name=person.last_name,
+            first_name=person.first_name,
+            citizenship=person.citizenship,
+            category=str(int(person.category)),
+            ground="4",
+            contract_number=contract.number,
+        )
+
+    result = run(csv_file([line(insured), line(spouse), line(stranger)]), dry_run=True)
+    assert report_rows(result) == [("4", "contract_number", "refused:no_contract")], result.report
+
+
+def test_import_leaves_the_connection_settings_as_it_found_them(ref, clinic, district, rules_admin):
+    """Workers and web processes keep their connections: the import's planner and memory
+    settings last only as long as the import."""
+    names = ("random_page_cost", "jit", "work_mem")
+
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", [list(names)])
+            return dict(cursor.fetchall())
+
+    before = settings()
+    assert run(csv_file([row(clinic)]), user=rules_admin).written
+    assert settings() == before and set(before) == set(names)
