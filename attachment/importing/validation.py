@@ -87,8 +87,11 @@ def countries_sql() -> list[str]:
     ]
 
 
-def normalize_sql(columns: list[str], *, organization_id: int | None) -> list[str]:
-    """Type and resolve every staged row into `import_rows`, with its errors in `errs`."""
+def normalize_sql(
+    columns: list[str], *, organization_id: int | None, up_to_line: int | None = None
+) -> list[str]:
+    """Type and resolve every staged row (or those up to a staging line) into `import_rows`, with
+    its errors in `errs`."""
     present = set(columns)
 
     trimmed = ", ".join(
@@ -105,6 +108,7 @@ def normalize_sql(columns: list[str], *, organization_id: int | None) -> list[st
     birth, birth_ok = _date("birth")
     attached, attached_ok = _date("attached")
     org_filter = str(int(organization_id)) if organization_id else "NULL"
+    lines = f"WHERE s.line <= {int(up_to_line)}" if up_to_line is not None else ""
     iin_first, iin_second = iin_sums_sql("t.iin", "t.iin_ok", number="t.iin_number")
     first = f"""
       SELECT z.line, {iin_format_sql("z.iin")} AS iin_ok,
@@ -121,7 +125,7 @@ def normalize_sql(columns: list[str], *, organization_id: int | None) -> list[st
         {_date_form(raw("attached_on"))} AS attached_form,
         {raw("ground")} AS ground_raw, {raw("residence_kato")} AS kato_raw,
         {raw("contract_number")} AS contract_number
-      FROM (SELECT s.line + {HEADER_LINES} AS line, {trimmed} FROM {STAGING} s OFFSET 0) z OFFSET 0"""
+      FROM (SELECT s.line + {HEADER_LINES} AS line, {trimmed} FROM {STAGING} s {lines} OFFSET 0) z OFFSET 0"""
     sums = f"""
       SELECT t.*, {iin_first} AS iin_s1, {iin_second} AS iin_s2,
         {_date_parts("t.birth_raw", "t.birth_form", "birth")},

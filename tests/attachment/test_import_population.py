@@ -5,10 +5,11 @@ import csv
 import datetime
 import io
 
+import psycopg
 import pytest
 from django.db import connection
 
-from attachment.importing import parsing
+from attachment.importing import parsing, pipeline, validation
 from attachment.importing.pipeline import population_import
 from attachment.models import Attachment
 from patients.iin import make_iin
@@ -262,3 +263,72 @@ def test_import_leaves_the_connection_settings_as_it_found_them(ref, clinic, dis
     before = settings()
     assert run(csv_file([row(clinic)]), user=rules_admin).written
     assert settings() == before and set(before) == set(names)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_is_typed_in_two_sessions_with_the_same_outcome(
+    ref, clinic, district, rules_admin, monkeypatch
+):
+    """Both halves of the file are checked (errors reported from each, with their rows), and a
+    clean file typed in two sessions is written as when typed in one."""
+    bad = [
+        row(clinic, VALID[0]),
+        row(clinic, "901123300255"),  # row 3, first half: check digit
+        row(clinic, VALID[1]),
+        row(clinic, VALID[2]),
+        row(clinic, VALID[3], district_code="99"),  # row 6, second half: unknown district
+        row(clinic, VALID[4], attached_on="31.02.2026"),  # row 7, second half: no such date
+    ]
+    one_session = run(csv_file(bad), dry_run=True)
+    streams = []
+    original = pipeline._stream
+
+    def spy(source, query, target, statement):
+        streams.append(statement)
+        original(source, query, target, statement)
+
+    monkeypatch.setattr(pipeline, "TWO_SESSIONS_MIN_ROWS", 2)
+    monkeypatch.setattr(pipeline, "_stream", spy)
+    two_sessions = run(csv_file(bad), dry_run=True)
+    assert len(streams) == 2  # the second half out, its typed rows back
+    assert two_sessions.report == one_session.report
+    assert set(report_rows(two_sessions)) == {
+        ("3", "iin", "iin_check_digit"),
+        ("6", "district_code", "district_unknown"),
+        ("7", "attached_on", "date_format"),
+    }
+    assert (two_sessions.rows, two_sessions.errors) == (one_session.rows, one_session.errors) == (6, 3)
+
+    good = [row(clinic, iin, last_name=f"Фамилия{n}") for n, iin in enumerate(VALID[:6])]
+    result = run(csv_file(good), user=rules_admin)
+    assert (result.rows, result.created, result.errors, len(streams)) == (6, 6, 0, 4)
+    assert sorted(Person.objects.values_list("iin", "last_name")) == sorted(
+        (iin, f"Фамилия{n}") for n, iin in enumerate(VALID[:6])
+    )
+    assert Attachment.objects.filter(person__iin__in=VALID[:6], district=district).count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_in_the_second_session_fails_the_import_and_writes_nothing(
+    ref, clinic, district, rules_admin, monkeypatch
+):
+    typed = validation.normalize_sql
+
+    def second_half_fails(columns, *, organization_id, up_to_line=None):
+        if up_to_line is None:  # the second session types all it was given
+            return ["SELECT 1 / 0"]
+        return typed(columns, organization_id=organization_id, up_to_line=up_to_line)
+
+    monkeypatch.setattr(pipeline, "TWO_SESSIONS_MIN_ROWS", 2)
+    monkeypatch.setattr(validation, "normalize_sql", second_half_fails)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), current_setting('jit')")
+        pid, jit = cursor.fetchone()
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        run(csv_file([row(clinic, iin) for iin in VALID[:4]]), user=rules_admin)
+    assert not Person.objects.exists() and not Attachment.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        assert cursor.fetchone()[0] == 1  # the second session is closed
+        cursor.execute("SELECT pg_backend_pid(), to_regclass('pg_temp.import_raw'), current_setting('jit')")
+        assert cursor.fetchone() == (pid, None, jit)  # same session, staging dropped, settings reset
