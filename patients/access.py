@@ -20,28 +20,17 @@ OUR_APPS = ("patients", "attachment", "coverage")
 SEE_ALL = "attachment.view_all_organizations"
 
 # What a registrar does all day: persons and their papers, attachments, service usage.
+REGISTRAR_PAPERS = (
+    "person",
+    "identitydocument",
+    "legalrepresentative",
+    "familylink",
+    "contingentflag",
+    "insurancecontract",
+    "insuredstatusperiod",
+)
 REGISTRAR_PERMISSIONS = {
-    "patients": {
-        "view": "*",
-        "add": [
-            "person",
-            "identitydocument",
-            "legalrepresentative",
-            "familylink",
-            "contingentflag",
-            "insurancecontract",
-            "insuredstatusperiod",
-        ],
-        "change": [
-            "person",
-            "identitydocument",
-            "legalrepresentative",
-            "familylink",
-            "contingentflag",
-            "insurancecontract",
-            "insuredstatusperiod",
-        ],
-    },
+    "patients": {"view": "*", "add": REGISTRAR_PAPERS, "change": REGISTRAR_PAPERS},
     "attachment": {"view": "*", "add": ["attachment"], "change": ["attachment"]},
     "coverage": {"view": "*", "add": ["serviceusage"]},
 }

@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from attachment import reference_data as attachment_reference
-from attachment.models import Ground
+from attachment.models import Channel, Ground
+from attachment.services import family_attach
 from patients import reference_data as patients_reference
 from patients.models import Atu, IdentityDocument, LegalCategory
 
@@ -55,3 +56,17 @@ def citizen(almaly):
         person=person, kind=IdentityDocument.Kind.ID_CARD, number=f"ID{person.iin}"
     )
     return person
+
+
+def attach_family(ref, organization, members, *, reason="family application with written consent"):
+    """A VMI/IMI family application (§9-1, ground 4) at the clinic's desk, by the first member."""
+    return family_attach(
+        applicant=members[0],
+        members=members,
+        organization=organization,
+        ground=ref[4],
+        on=ON,
+        channel=Channel.CLINIC,
+        user=None,
+        reason=reason,
+    )

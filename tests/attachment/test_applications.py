@@ -13,11 +13,10 @@ from attachment.services import (
     application_decide,
     application_receive,
     coupon_issue,
-    family_attach,
 )
 
 from ..factories import ContractFactory, PersonFactory
-from .conftest import ON
+from .conftest import ON, attach_family
 
 pytestmark = pytest.mark.django_db
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
@@ -82,16 +81,7 @@ def test_par9_1_family_attachment_creates_one_per_member(ref, clinic):
     contract = ContractFactory(organization=clinic)
     spouse = PersonFactory(category=6, citizenship="UZ")
     contract.family_members.add(spouse)
-    attachments = family_attach(
-        applicant=contract.insured,
-        members=[contract.insured, spouse],
-        organization=clinic,
-        ground=ref[4],
-        on=ON,
-        channel=Channel.CLINIC,
-        user=None,
-        reason="family application with written consent",
-    )
+    attachments = attach_family(ref, clinic, [contract.insured, spouse])
     assert {a.person for a in attachments} == {contract.insured, spouse}
 
 
@@ -99,16 +89,7 @@ def test_par9_1_family_attachment_is_all_or_none(ref, clinic):
     contract = ContractFactory(organization=clinic)
     not_covered = PersonFactory(category=6, citizenship="UZ")
     with pytest.raises(FamilyRefused) as info:
-        family_attach(
-            applicant=contract.insured,
-            members=[contract.insured, not_covered],
-            organization=clinic,
-            ground=ref[4],
-            on=ON,
-            channel=Channel.CLINIC,
-            user=None,
-            reason="family",
-        )
+        attach_family(ref, clinic, [contract.insured, not_covered], reason="family")
     assert list(info.value.refused) == [not_covered]
     assert info.value.refused[not_covered][0].code == rules.NO_CONTRACT
     assert not Attachment.objects.exists()

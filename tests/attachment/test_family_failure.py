@@ -6,16 +6,25 @@ import datetime
 import pytest
 
 from attachment.models import Attachment, Channel, Coupon, Refusal
-from attachment.services import applications, family_attach
+from attachment.services import applications
 
 from ..factories import ContractFactory, PersonFactory
-from .conftest import ON
+from .conftest import attach_family
 
 pytestmark = pytest.mark.django_db
 
 
 class InjectedFailure(Exception):
     pass
+
+
+def register_state() -> dict:
+    return {
+        "attachments": list(Attachment.objects.values()),
+        "history": list(Attachment.history.values_list("history_id", flat=True)),
+        "coupons": Coupon.objects.count(),
+        "refusals": Refusal.objects.count(),
+    }
 
 
 def test_par9_1_failure_after_the_second_member_is_written_rolls_back_the_whole_family(
@@ -42,32 +51,12 @@ def test_par9_1_failure_after_the_second_member_is_written_rolls_back_the_whole_
         return attachment
 
     monkeypatch.setattr(applications, "attachment_create", fails_on_the_second_member)
-    before = {
-        "attachments": list(Attachment.objects.values()),
-        "history": list(Attachment.history.values_list("history_id", flat=True)),
-        "coupons": Coupon.objects.count(),
-        "refusals": Refusal.objects.count(),
-    }
+    before = register_state()
     with pytest.raises(InjectedFailure):
-        family_attach(
-            applicant=contract.insured,
-            members=[contract.insured, spouse, son],
-            organization=clinic,
-            ground=ref[4],
-            on=ON,
-            channel=Channel.CLINIC,
-            user=None,
-            reason="family application with written consent",
-        )
+        attach_family(ref, clinic, [contract.insured, spouse, son])
     # The first member was attached (and their previous attachment ended) before the fault.
     assert len(calls) == 2 and calls[0].person == contract.insured
-    after = {
-        "attachments": list(Attachment.objects.values()),
-        "history": list(Attachment.history.values_list("history_id", flat=True)),
-        "coupons": Coupon.objects.count(),
-        "refusals": Refusal.objects.count(),
-    }
-    assert after == before
+    assert register_state() == before
     previous.refresh_from_db()
     assert previous.valid_to is None
 
@@ -78,15 +67,6 @@ def test_par9_1_the_same_family_attaches_when_nothing_fails(ref, clinic, other_c
     spouse = PersonFactory(category=6, citizenship="UZ")
     son = PersonFactory(category=6, citizenship="UZ", born=datetime.date(2004, 5, 5))  # adult
     contract.family_members.add(spouse, son)
-    attachments = family_attach(
-        applicant=contract.insured,
-        members=[contract.insured, spouse, son],
-        organization=clinic,
-        ground=ref[4],
-        on=ON,
-        channel=Channel.CLINIC,
-        user=None,
-        reason="family application with written consent",
-    )
+    attachments = attach_family(ref, clinic, [contract.insured, spouse, son])
     assert {a.person for a in attachments} == {contract.insured, spouse, son}
     assert Attachment.history.filter(history_type="+").count() == 3
