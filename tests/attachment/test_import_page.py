@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from attachment.importing import runs
+from attachment.importing import pipeline, runs
 from attachment.importing.export import escape_cell
 from attachment.importing.tasks import import_population_task
 from attachment.models import Attachment, ImportRun
@@ -70,6 +70,11 @@ def test_background_import_progress_advances_and_finishes(
             seen.append(cursor.fetchone()[0])
 
     monkeypatch.setattr(runs.ProgressWriter, "__call__", spy)
+    # The worker runs outside a transaction, so a large file is typed in two sessions there.
+    streams = []
+    original_stream = pipeline._stream
+    monkeypatch.setattr(pipeline, "TWO_SESSIONS_MIN_ROWS", 2)
+    monkeypatch.setattr(pipeline, "_stream", lambda *args: streams.append(args[3]) or original_stream(*args))
     run = runs.import_run_create(file_name="rpn.csv", user=rules_admin, upload=upload(clinic))
     import_population_task.enqueue(run.pk)
     call_command("db_worker", max_tasks=1, no_startup_delay=True, interval=0.1)
@@ -78,7 +83,7 @@ def test_background_import_progress_advances_and_finishes(
     assert (run.rows, run.created, run.errors, run.progress) == (2, 2, 0, 100)
     assert seen == sorted(seen) and seen[0] < 50 < seen[-1] == 100
     assert len(set(seen)) >= 5
-    assert Attachment.objects.count() == 2
+    assert Attachment.objects.count() == 2 and len(streams) == 2
     assert run.history.filter(history_user=rules_admin).count() == 3  # queued, started, finished
     client.force_login(rules_admin)
     status = client.get(reverse("importing:status", args=[run.pk])).json()
