@@ -13,6 +13,9 @@ from .. import rules
 from ..models import Attachment, Channel
 
 SKIP_ON_CHANGE = {"id", "created_at"}
+# The person's fields a register row carries: compared with the register's record, written when
+# they differ.
+PERSON_FIELDS = ("last_name", "first_name", "middle_name", "birth_date", "sex", "citizenship", "category")
 
 
 def _columns(model) -> list[str]:
@@ -35,9 +38,8 @@ def classify_sql() -> list[str]:
     """Per row: the register's person (by IIN, read under the import's locks), new or changed,
     and the attachment it matches (same organization, held on the date or starting later: the
     register's record we already have) or needs."""
-    person_fields = ["last_name", "first_name", "middle_name", "birth_date", "sex", "citizenship", "category"]
-    theirs = ", ".join(f"p.{f}" for f in person_fields)
-    ours = ", ".join(f"r.{f}" for f in person_fields)
+    theirs = ", ".join(f"p.{f}" for f in PERSON_FIELDS)
+    ours = ", ".join(f"r.{f}" for f in PERSON_FIELDS)
     return [
         "DROP TABLE IF EXISTS import_class",
         f"""CREATE TEMP TABLE import_class AS
@@ -138,8 +140,7 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
         "updated_at": "now()",
     }
     assert set(person_values) == set(insert_columns), set(insert_columns) ^ set(person_values)
-    changed = ["last_name", "first_name", "middle_name", "birth_date", "sex", "citizenship", "category"]
-    set_person = ", ".join(f"{f} = c.{f}" for f in changed)
+    set_person = ", ".join(f"{f} = c.{f}" for f in PERSON_FIELDS)
     attachment_values = {
         "person_id": "coalesce(c.person_id, n.id)",
         "organization_id": "c.organization_id",
