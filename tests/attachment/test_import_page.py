@@ -9,14 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from attachment.importing import pipeline, runs
+from attachment.importing import runs
 from attachment.importing.export import escape_cell
 from attachment.importing.tasks import import_population_task
 from attachment.models import Attachment, ImportRun
 from patients.models import Person
 
 from ..factories import PersonFactory
-from .test_import_population import IIN_A, IIN_B, csv_file, row
+from .test_import_population import IIN_A, IIN_B, csv_file, row, type_in_two_sessions
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +71,7 @@ def test_background_import_progress_advances_and_finishes(
 
     monkeypatch.setattr(runs.ProgressWriter, "__call__", spy)
     # The worker runs outside a transaction, so a large file is typed in two sessions there.
-    streams = []
-    original_stream = pipeline._stream
-    monkeypatch.setattr(pipeline, "TWO_SESSIONS_MIN_ROWS", 2)
-    monkeypatch.setattr(pipeline, "_stream", lambda *args: streams.append(args[3]) or original_stream(*args))
+    streams = type_in_two_sessions(monkeypatch)
     run = runs.import_run_create(file_name="rpn.csv", user=rules_admin, upload=upload(clinic))
     import_population_task.enqueue(run.pk)
     call_command("db_worker", max_tasks=1, no_startup_delay=True, interval=0.1)

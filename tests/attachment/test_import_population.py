@@ -265,6 +265,21 @@ def test_import_leaves_the_connection_settings_as_it_found_them(ref, clinic, dis
     assert settings() == before and set(before) == set(names)
 
 
+def type_in_two_sessions(monkeypatch) -> list[str]:
+    """From now on every file is typed in two sessions (outside a transaction); returns the COPY
+    statements that carry rows between them as they run."""
+    streams = []
+    original = pipeline._stream
+
+    def spy(source, query, target, statement):
+        streams.append(statement)
+        original(source, query, target, statement)
+
+    monkeypatch.setattr(pipeline, "TWO_SESSIONS_MIN_ROWS", 2)
+    monkeypatch.setattr(pipeline, "_stream", spy)
+    return streams
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_large_file_is_typed_in_two_sessions_with_the_same_outcome(
     ref, clinic, district, rules_admin, monkeypatch
@@ -280,15 +295,7 @@ def test_a_large_file_is_typed_in_two_sessions_with_the_same_outcome(
         row(clinic, VALID[4], attached_on="31.02.2026"),  # row 7, second half: no such date
     ]
     one_session = run(csv_file(bad), dry_run=True)
-    streams = []
-    original = pipeline._stream
-
-    def spy(source, query, target, statement):
-        streams.append(statement)
-        original(source, query, target, statement)
-
-    monkeypatch.setattr(pipeline, "TWO_SESSIONS_MIN_ROWS", 2)
-    monkeypatch.setattr(pipeline, "_stream", spy)
+    streams = type_in_two_sessions(monkeypatch)
     two_sessions = run(csv_file(bad), dry_run=True)
     assert len(streams) == 2  # the second half out, its typed rows back
     assert two_sessions.report == one_session.report
@@ -319,16 +326,23 @@ def test_a_failure_in_the_second_session_fails_the_import_and_writes_nothing(
             return ["SELECT 1 / 0"]
         return typed(columns, organization_id=organization_id, up_to_line=up_to_line)
 
-    monkeypatch.setattr(pipeline, "TWO_SESSIONS_MIN_ROWS", 2)
+    type_in_two_sessions(monkeypatch)
     monkeypatch.setattr(validation, "normalize_sql", second_half_fails)
+    opened = []
+    open_connection = connection.get_new_connection
+
+    def spy(params):
+        opened.append(open_connection(params))
+        return opened[-1]
+
+    monkeypatch.setattr(connection, "get_new_connection", spy)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid(), current_setting('jit')")
         pid, jit = cursor.fetchone()
     with pytest.raises(psycopg.errors.DivisionByZero):
         run(csv_file([row(clinic, iin) for iin in VALID[:4]]), user=rules_admin)
     assert not Person.objects.exists() and not Attachment.objects.exists()
+    assert len(opened) == 1 and opened[0].closed  # the second session is closed
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
-        assert cursor.fetchone()[0] == 1  # the second session is closed
         cursor.execute("SELECT pg_backend_pid(), to_regclass('pg_temp.import_raw'), current_setting('jit')")
         assert cursor.fetchone() == (pid, None, jit)  # same session, staging dropped, settings reset
