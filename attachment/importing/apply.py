@@ -34,16 +34,19 @@ def _history_insert(model, source: str, history_type: str, reason_sql: str, user
     )
 
 
-def classify_sql() -> list[str]:
+def classify_sql(person_sequence: str) -> list[str]:
     """Per row: the register's person (by IIN, read under the import's locks), new or changed,
     and the attachment it matches (same organization, held on the date or starting later: the
-    register's record we already have) or needs."""
+    register's record we already have) or needs. A new person's id is drawn from the register's
+    sequence here, so the writes need no look-up of the inserted persons (a refused or dry run
+    leaves a gap in the ids, as any rolled-back insert does)."""
     theirs = ", ".join(f"p.{f}" for f in PERSON_FIELDS)
     ours = ", ".join(f"r.{f}" for f in PERSON_FIELDS)
     return [
         "DROP TABLE IF EXISTS import_class",
         f"""CREATE TEMP TABLE import_class AS
             SELECT r.*, p.id AS person_id, p.id IS NULL AS person_new,
+              CASE WHEN p.id IS NULL THEN nextval({person_sequence}::regclass) END AS new_person_id,
               (p.id IS NOT NULL AND ((({theirs}) IS DISTINCT FROM ({ours}))
                  OR (r.atu_id IS NOT NULL AND p.residence_atu_id IS DISTINCT FROM r.atu_id)))
                 AS person_changed,
@@ -57,7 +60,9 @@ def classify_sql() -> list[str]:
             LEFT JOIN patients_person p ON p.iin = r.iin
             LEFT JOIN attachment_attachment m ON m.person_id = p.id
               AND m.organization_id = r.organization_id
-              AND m.valid_from <= r.attached_on AND (m.valid_to IS NULL OR m.valid_to >= r.attached_on)""",
+              AND m.valid_from <= r.attached_on AND (m.valid_to IS NULL OR m.valid_to >= r.attached_on)
+            ORDER BY r.iin COLLATE "C"
+            """,
         """UPDATE import_class c SET match_id = f.id,
              attachment_changed = (f.district_id IS DISTINCT FROM c.district_id OR f.ground_id <> c.ground_id)
            FROM attachment_attachment f
@@ -121,8 +126,9 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
     user_sql = literal(user_id) + "::integer"
     person_table = Person._meta.db_table
     attachment_table = Attachment._meta.db_table
-    insert_columns = [c for c in _columns(Person) if c != "id"]
+    insert_columns = _columns(Person)
     person_values = {
+        "id": "c.new_person_id",
         "iin": "c.iin",
         "last_name": "c.last_name",
         "first_name": "c.first_name",
@@ -142,7 +148,7 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
     assert set(person_values) == set(insert_columns), set(insert_columns) ^ set(person_values)
     set_person = ", ".join(f"{f} = c.{f}" for f in PERSON_FIELDS)
     attachment_values = {
-        "person_id": "coalesce(c.person_id, n.id)",
+        "person_id": "coalesce(c.person_id, c.new_person_id)",
         "organization_id": "c.organization_id",
         "district_id": "c.district_id",
         "ground_id": "c.ground_id",
@@ -165,16 +171,11 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
         f"'{{date}}', to_char(d.starts_on, 'DD.MM.YYYY')), 300)"
     )
     return [
-        "DROP TABLE IF EXISTS import_new_persons",
-        "CREATE TEMP TABLE import_new_persons (iin text, id bigint)",
-        # The new persons' ids come back from the insert itself, not from a search of the whole
-        # register by IIN.
         f"""WITH ins AS (
               INSERT INTO {person_table} ({", ".join(insert_columns)})
               SELECT {", ".join(person_values[c] for c in insert_columns)}
-              FROM import_class c WHERE c.person_new ORDER BY c.iin COLLATE "C" RETURNING *),
-            history AS ({_history_insert(Person, "ins", "+", reason_sql, user_sql)})
-            INSERT INTO import_new_persons SELECT iin, id FROM ins""",
+              FROM import_class c WHERE c.person_new ORDER BY c.new_person_id RETURNING *)
+            {_history_insert(Person, "ins", "+", reason_sql, user_sql)}""",
         f"""WITH upd AS (
               UPDATE {person_table} p
               SET {set_person}, residence_atu_id = c.residence_atu_id, updated_at = now()
@@ -195,8 +196,7 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
               INSERT INTO {attachment_table} ({", ".join(attachment_insert)})
               SELECT {", ".join(attachment_values[c] for c in attachment_insert)}
               FROM import_decisions d JOIN import_class c ON c.line = d.line
-              LEFT JOIN import_new_persons n ON c.person_new AND n.iin = c.iin
-              ORDER BY c.organization_id, coalesce(c.person_id, n.id)
+              ORDER BY c.organization_id, coalesce(c.person_id, c.new_person_id)
               RETURNING *)
             {_history_insert(Attachment, "ins", "+", reason_sql, user_sql)}""",
     ]

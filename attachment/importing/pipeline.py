@@ -21,6 +21,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 from psycopg import sql
 
+from patients.models import Person
+
 from . import apply, parsing, report, validation
 
 Progress = Callable[[str, int], None]
@@ -55,7 +57,6 @@ TEMP_TABLES = (
     "import_class",
     "import_requests",
     "import_decisions",
-    "import_new_persons",
     "rule_atu_chain",
     "rule_atu",
     "rule_atu_border",
@@ -140,6 +141,9 @@ def population_import(
             progress(_("Checking the rows"), 40)
             _run(cursor, validation.countries_sql())
             _type_rows(cursor, fmt, organization_id=getattr(organization, "pk", None))
+            # Statistics of the typed rows (a sample), so the joins with the register hash the
+            # narrow side (`make bench`: the re-import's classification took 3.3 s instead of 4.2 s).
+            cursor.execute("ANALYZE import_rows")
             _run(cursor, validation.errors_sql())
             if copy_failure is not None:
                 cursor.execute(
@@ -155,7 +159,7 @@ def population_import(
                     # Readers go on; changes of persons and attachments wait for this transaction, so
                     # the rules see the register as it is written.
                     cursor.execute("LOCK TABLE patients_person, attachment_attachment IN EXCLUSIVE MODE")
-                    _run(cursor, apply.classify_sql())
+                    _run(cursor, apply.classify_sql(_person_sequence(cursor)))
                     _run(cursor, apply.decide_sql())
                     cursor.execute(apply.refusals_to_errors_sql())
                     result.errors = _scalar(cursor, "SELECT count(*) FROM import_errors")
@@ -195,6 +199,11 @@ def population_import(
             cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMP_TABLES)}")
     progress(_("Finished"), 100)
     return result
+
+
+def _person_sequence(cursor) -> str:
+    cursor.execute("SELECT quote_literal(pg_get_serial_sequence(%s, 'id'))", [Person._meta.db_table])
+    return cursor.fetchone()[0]
 
 
 def _session_settings(cursor) -> None:
