@@ -152,6 +152,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temp
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# A record's history is read by (id, history_date): patients/history.py indexes that pair instead.
+SIMPLE_HISTORY_DATE_INDEX = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
