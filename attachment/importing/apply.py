@@ -60,9 +60,7 @@ def classify_sql(person_sequence: str) -> list[str]:
             LEFT JOIN patients_person p ON p.iin = r.iin
             LEFT JOIN attachment_attachment m ON m.person_id = p.id
               AND m.organization_id = r.organization_id
-              AND m.valid_from <= r.attached_on AND (m.valid_to IS NULL OR m.valid_to >= r.attached_on)
-            ORDER BY r.iin COLLATE "C"
-            """,
+              AND m.valid_from <= r.attached_on AND (m.valid_to IS NULL OR m.valid_to >= r.attached_on)""",
         """UPDATE import_class c SET match_id = f.id,
              attachment_changed = (f.district_id IS DISTINCT FROM c.district_id OR f.ground_id <> c.ground_id)
            FROM attachment_attachment f
@@ -120,8 +118,8 @@ COUNTS_SQL = """
 def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, literal) -> list[str]:
     """The writes, in the order the attach service makes them: persons, then the previous
     attachment ended the day before, then the new one (§4). `literal` quotes a Python value.
-    New persons go in IIN order and new attachments in person order, so each index of the tables
-    grows mostly at its end instead of at random pages."""
+    New persons go in the order of their ids (drawn in file order, so the primary key grows at its
+    end) and new attachments by organization, then person."""
     reason_sql = literal(reason)
     user_sql = literal(user_id) + "::integer"
     person_table = Person._meta.db_table
