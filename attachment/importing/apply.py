@@ -12,7 +12,6 @@ from patients.models import Person
 from .. import rules
 from ..models import Attachment, Channel
 
-SKIP_ON_CHANGE = {"id", "created_at"}
 # The person's fields a register row carries: compared with the register's record, written when
 # they differ.
 PERSON_FIELDS = ("last_name", "first_name", "middle_name", "birth_date", "sex", "citizenship", "category")

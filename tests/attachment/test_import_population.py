@@ -171,6 +171,36 @@ def test_updated_file_ends_previous_attachment_day_before_and_records_history(
     assert person.history.order_by("-history_id").first().history_type == "~"
 
 
+def test_a_file_of_new_and_known_persons_attaches_each_row_to_its_own_person(
+    ref, clinic, other_clinic, district, rules_admin
+):
+    """New persons get their ids before the writes; a known person keeps theirs. Each row's
+    attachment and history rows belong to the person of its IIN."""
+    run(csv_file([row(clinic, IIN_A)]), user=rules_admin)
+    known = Person.objects.get(iin=IIN_A)
+    DistrictFactory(organization=other_clinic, code="01")
+    moved_on = datetime.date(2026, 6, 1)
+    rows = [
+        row(other_clinic, VALID[0], last_name="Жаңа"),
+        row(other_clinic, IIN_A, attached_on=moved_on.isoformat(), ground="1"),
+        row(other_clinic, VALID[1], last_name="Тағы"),
+    ]
+    result = run(csv_file(rows), user=rules_admin)
+    assert (result.created, result.updated, result.errors) == (2, 1, 0), result.report
+    assert Person.objects.get(iin=IIN_A).pk == known.pk
+    for iin, last_name in ((VALID[0], "Жаңа"), (VALID[1], "Тағы")):
+        person = Person.objects.get(iin=iin)
+        assert person.last_name == last_name and person.history.get().id == person.pk
+        attachment = Attachment.objects.get(person=person)
+        assert attachment.organization == other_clinic
+        assert attachment.history.get().person_id == person.pk
+    assert list(
+        Attachment.objects.filter(person=known)
+        .order_by("valid_from")
+        .values_list("organization", "valid_from")
+    ) == [(clinic.pk, ON), (other_clinic.pk, moved_on)]
+
+
 def test_dry_run_checks_and_counts_but_writes_nothing(ref, clinic, district):
     result = run(csv_file([row(clinic)]), dry_run=True)
     assert (result.rows, result.created, result.errors, result.written) == (1, 1, 0, False)
