@@ -9,26 +9,28 @@ from patients.admin_base import AuditedAdmin
 
 from . import resources
 from .forms import TransferForm
-from .importing.models import ImportRun
 from .models import (
+    AgeGroup,
     Application,
     Attachment,
     AttachmentAct,
     AtuComparisonLevel,
     CalendarDay,
     CampaignWindow,
+    CapitationNorm,
     Coupon,
     District,
     FreeChoiceLimit,
     Ground,
     GroundRule,
+    ImportRun,
     IntegrationPeriod,
     Organization,
     PurchaseContract,
     Refusal,
     RefusalReason,
+    SexAgeCoefficient,
 )
-from .reports.models import AgeGroup, CapitationNorm, SexAgeCoefficient
 from .services import attachments_transfer
 
 

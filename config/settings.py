@@ -98,7 +98,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 REPORTS_DATABASE = "replica" if DATABASE_REPLICA_URL else "default"
-DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["attachment.reports.routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Brute-force protection first (django-axes refuses a locked-out username and address before

@@ -26,7 +26,7 @@ urlpatterns = [
     path("persons/", include("coverage.urls")),
     path("attachments/", include("attachment.urls")),
     path("coupons/<str:token>/", coupon_verify, name="coupon_verify"),
-    path("reports/", include("attachment.report_urls")),
+    path("reports/", include("attachment.reports.urls")),
     path("imports/", include("attachment.importing.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,23 +27,25 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from attachment.importing.models import ImportRun
 from attachment.importing.runs import import_run_create
 from attachment.models import (
+    AgeGroup,
     Attachment,
     AttachmentAct,
     AtuComparisonLevel,
     CalendarDay,
     CampaignWindow,
+    CapitationNorm,
     FreeChoiceLimit,
     Ground,
     GroundRule,
+    ImportRun,
     IntegrationPeriod,
     PurchaseContract,
     RefusalReason,
+    SexAgeCoefficient,
 )
 from attachment.reports import reference_data as reports_reference
-from attachment.reports.models import AgeGroup, CapitationNorm, SexAgeCoefficient
 from attachment.rules import PERSON_DEAD, Refused
 from attachment.services import application_receive, coupon_issue, refusal_record
 from coverage import reference_data as coverage_reference

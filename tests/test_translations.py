@@ -20,11 +20,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attachment import reference_data as attachment_reference
-from attachment.importing.models import ImportRun
 from attachment.importing.runs import import_run_create
-from attachment.models import Attachment, CampaignWindow
+from attachment.models import (
+    AgeGroup,
+    Attachment,
+    CampaignWindow,
+    CapitationNorm,
+    ImportRun,
+    SexAgeCoefficient,
+)
 from attachment.reports import reference_data as reports_reference
-from attachment.reports.models import AgeGroup, CapitationNorm, SexAgeCoefficient
 from attachment.rules import PERSON_DEAD, Refused
 from attachment.services import application_receive, coupon_issue, refusal_record
 from coverage import reference_data as coverage_reference

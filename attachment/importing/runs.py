@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from patients.services import record_history
 
-from .models import ImportRun
+from ..models import ImportRun
 from .parsing import UnreadableFile
 from .pipeline import population_import
 

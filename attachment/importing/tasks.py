@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from .models import ImportRun
+from ..models import ImportRun
 from .runs import import_run_execute
 
 

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET
 
 from patients.access import scope_to_organization
 
-from ..models import Organization
-from . import export, parsing
-from .models import ImportRun
+from .. import attached_list as export
+from ..models import ImportRun, Organization
+from . import parsing
 from .runs import import_run_create
 from .tasks import import_population_task
 

@@ -13,16 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from patients.selectors import in_force_on
 
-from ..importing.models import ImportRun
 from ..models import (
     Application,
     Attachment,
     AtuComparisonLevel,
     CampaignWindow,
+    CapitationNorm,
     FreeChoiceLimit,
     GroundRule,
+    ImportRun,
+    SexAgeCoefficient,
 )
-from .models import CapitationNorm, SexAgeCoefficient
 
 LIST_LIMIT = 20
 HORIZON_DAYS = 366

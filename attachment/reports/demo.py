@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from patients.services import record_history
 
-from .models import AgeGroup, CapitationNorm, SexAgeCoefficient
+from ..models import AgeGroup, CapitationNorm, SexAgeCoefficient
 
 DEMO_SOURCE = "DEMO VALUE — not a tariff; replace with the figures in force"
 DEMO_NORM = Decimal("1500.00")

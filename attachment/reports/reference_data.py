@@ -8,7 +8,7 @@ they are left empty for an administrator to enter (`demo_data` adds clearly labe
 from patients.access import roles_ensure
 from patients.reference_data import create_missing
 
-from .models import AgeGroup
+from ..models import AgeGroup
 
 # (code, label, min_age, max_age): age in completed years on the date, both ends inclusive.
 # "0–1" is the first year of life (under one year); "70+" is 70 and older.

@@ -21,8 +21,9 @@ from django.db import connections, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from config.db_router import reports_database
 from patients.models import LegalCategory, Sex
+
+from .routing import reports_database
 
 # SQL of "attachment a of person p is in force on %(on)s" (inclusive periods, see in_force_on).
 ACTIVE_ON = (

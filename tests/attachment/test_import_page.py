@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from attachment.attached_list import escape_cell
 from attachment.importing import runs
-from attachment.importing.export import escape_cell
 from attachment.importing.tasks import import_population_task
 from attachment.models import Attachment, ImportRun
 from patients.models import Person

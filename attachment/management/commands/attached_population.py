@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from attachment.reports.export import table_csv, table_xlsx
 from attachment.reports.forms import DEFAULT_BY, today
+from attachment.reports.routing import reading_reports
 from attachment.reports.selectors import DIMENSIONS, population_on
-from config.db_router import reading_reports
 
 from ._common import parse_date
 

@@ -84,7 +84,7 @@ def test_reports_read_from_the_replica_and_write_to_the_primary(replica, ref, at
     assert any("attachment_attachment" in q["sql"] for q in on_replica.captured_queries)
     assert any("attachment_organization" in q["sql"] for q in on_replica.captured_queries)
     # Writes go to the primary whatever the reporting context.
-    from config.db_router import ReplicaRouter, reading_reports
+    from attachment.reports.routing import ReplicaRouter, reading_reports
 
     with reading_reports():
         assert ReplicaRouter().db_for_write(type(clinic)) == "default"

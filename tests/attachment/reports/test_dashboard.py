@@ -6,10 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from attachment.importing.models import ImportRun
-from attachment.models import Application, Channel, FreeChoiceLimit
+from attachment.models import Application, CapitationNorm, Channel, FreeChoiceLimit, ImportRun
 from attachment.reports import dashboard
-from attachment.reports.models import CapitationNorm
 
 from ...factories import staff_user
 

@@ -8,8 +8,15 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
-from attachment.models import Application, Channel, Refusal, RefusalReason
-from attachment.reports.models import AgeGroup, CapitationNorm, SexAgeCoefficient
+from attachment.models import (
+    AgeGroup,
+    Application,
+    CapitationNorm,
+    Channel,
+    Refusal,
+    RefusalReason,
+    SexAgeCoefficient,
+)
 from attachment.reports.selectors import applications_summary, district_load_on, planning_estimate
 
 from ...factories import DistrictFactory

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
-from attachment.reports.models import AgeGroup
+from attachment.models import AgeGroup
 from attachment.reports.selectors import DIMENSIONS, population_on
 
 D = datetime.date

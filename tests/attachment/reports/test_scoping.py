@@ -7,8 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from attachment.models import Application, CampaignWindow, Channel, Refusal, RefusalReason
-from attachment.reports.models import CapitationNorm
+from attachment.models import Application, CampaignWindow, CapitationNorm, Channel, Refusal, RefusalReason
 from patients.access import AUDITOR, CLINIC_HEAD, REGISTRAR, RULES_ADMIN, role_permissions
 
 from ...factories import DistrictFactory, staff_user

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from attachment.models import AgeGroup, CapitationNorm, SexAgeCoefficient
 from attachment.reports import forms
-from attachment.reports.models import AgeGroup, CapitationNorm, SexAgeCoefficient
 
 
 @pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from patients.access import scope_to_organization
 
-from ..models import Attachment, Organization
-from ..selectors import organization_attached_on
+from .models import Attachment, Organization
+from .selectors import organization_attached_on
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

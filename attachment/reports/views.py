@@ -10,13 +10,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.db_router import reads_from_replica
 from patients.access import organization_id_of, scope_to_organization, sees_all_organizations
 
-from .models import Organization
-from .reports import charts, selectors
-from .reports.export import table_response
-from .reports.forms import (
+from ..models import REPORT_PERMISSION, Organization
+from . import charts, selectors
+from .export import table_response
+from .forms import (
     DEFAULT_BY,
     EXPORT_FORMATS,
     ApplicationsFilterForm,
@@ -25,7 +24,7 @@ from .reports.forms import (
     PlanningFilterForm,
     PopulationFilterForm,
 )
-from .reports.models import REPORT_PERMISSION
+from .routing import reads_from_replica
 
 REPORTS = [
     ("reports:population", _("Attached population")),

@@ -1,6 +1,6 @@
 """Tables of the reports on the attached population: age groups and the planning norms.
 
-Imported from the end of `attachment/models.py`, so these are models of the `attachment` app.
+Models of the `attachment` app (this package), used by `attachment/reports/`.
 
 Age groups count **age in completed years on the report date** (the birthday itself counts:
 on the day a person turns 5 they are 5). A group holds the ages `min_age` … `max_age`, both

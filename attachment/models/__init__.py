@@ -1,0 +1,50 @@
+"""The models of the attachment app, one module per part of the domain.
+
+Every model of the app is defined in this package (the import and report tables included),
+so Django registers them with the app and no sub-package reaches back up for its tables.
+"""
+
+from .applications import Application, Coupon, CouponPrint, Refusal, RefusalReason
+from .attachments import Attachment, AttachmentAct, AttachmentStatus, Channel, Ground
+from .base import BilingualName
+from .imports import ImportRun
+from .organizations import District, IntegrationPeriod, Organization, PurchaseContract
+from .reports import REPORT_PERMISSION, AgeGroup, AgeRange, CapitationNorm, SexAgeCoefficient
+from .rules import (
+    AtuComparisonLevel,
+    CalendarDay,
+    CampaignWindow,
+    FreeChoiceLimit,
+    GroundCondition,
+    GroundRule,
+)
+
+__all__ = [
+    "REPORT_PERMISSION",
+    "AgeGroup",
+    "AgeRange",
+    "Application",
+    "AtuComparisonLevel",
+    "Attachment",
+    "AttachmentAct",
+    "AttachmentStatus",
+    "BilingualName",
+    "CalendarDay",
+    "CampaignWindow",
+    "CapitationNorm",
+    "Channel",
+    "Coupon",
+    "CouponPrint",
+    "District",
+    "FreeChoiceLimit",
+    "Ground",
+    "GroundCondition",
+    "GroundRule",
+    "ImportRun",
+    "IntegrationPeriod",
+    "Organization",
+    "PurchaseContract",
+    "Refusal",
+    "RefusalReason",
+    "SexAgeCoefficient",
+]

@@ -1,0 +1,212 @@
+"""Grounds of attachment, attachments of people to organizations, and the acts that made them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from patients.history import audit_history
+from patients.models import (
+    InsuranceContract,
+    Person,
+    no_overlap,
+    period_is_ordered,
+)
+
+from .base import BilingualName
+from .organizations import District, Organization
+
+
+class Ground(BilingualName):
+    """The nine grounds of attachment (§10)."""
+
+    code = models.PositiveSmallIntegerField(_("code"), unique=True)
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("ground of attachment")
+        verbose_name_plural = _("grounds of attachment")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(name="ground_code_1_to_9", condition=Q(code__gte=1, code__lte=9)),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.name}"
+
+
+class Channel(models.TextChoices):
+    """How the attachment was asked for (§11, state service standard row 8)."""
+
+    CLINIC = "clinic", _("written application at the clinic to its head")
+    EGOV = "egov", _("e-gov portal request signed with a digital signature")
+    INSURER = "insurer", _("insurer's application")
+    ACT = "act", _("act of the regional commission or another body")
+    IMPORT = "import", _("register import")
+
+
+class Attachment(models.Model):
+    """One person attached to one organization for a period. Past attachments end, never vanish."""
+
+    # Indexes: the person's attachments come from `attachment_report_cover_idx` (person first) and
+    # the exclusion constraint's GiST index, an organization's from `attachment_org_period_idx`;
+    # foreign keys the register import leaves empty get partial indexes (see Meta), so a bulk
+    # import maintains only the indexes that queries use.
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="attachments", verbose_name=_("person"), db_index=False
+    )
+    organization = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("organization"),
+        db_index=False,
+    )
+    district = models.ForeignKey(
+        District,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("district"),
+    )
+    # Nine grounds, never deleted: an index on it would not be selective.
+    ground = models.ForeignKey(
+        Ground, models.PROTECT, related_name="+", verbose_name=_("ground"), db_index=False
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    contract = models.ForeignKey(
+        InsuranceContract,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("VMI/IMI contract"),
+        db_index=False,
+    )
+    act = models.ForeignKey(
+        "AttachmentAct",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("act"),
+        db_index=False,
+    )
+    application = models.ForeignKey(
+        "Application",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("application"),
+        db_index=False,
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=300, blank=True)
+    over_capacity_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("over capacity confirmed by"),
+        help_text=_("The clinic head who allowed attaching beyond the district's planned capacity."),
+        db_index=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attached by"),
+        db_index=False,
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-valid_from", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "valid_from", "valid_to"], name="attachment_org_period_idx"),
+            # Mostly empty: partial indexes serve the lookups (and PROTECT checks) at no cost to
+            # the rows that leave them empty.
+            models.Index(
+                fields=["contract"], name="attachment_contract_idx", condition=Q(contract__isnull=False)
+            ),
+            models.Index(fields=["act"], name="attachment_act_idx", condition=Q(act__isnull=False)),
+            models.Index(
+                fields=["application"],
+                name="attachment_application_idx",
+                condition=Q(application__isnull=False),
+            ),
+            models.Index(
+                fields=["over_capacity_confirmed_by"],
+                name="attachment_over_capacity_idx",
+                condition=Q(over_capacity_confirmed_by__isnull=False),
+            ),
+        ]
+        permissions = [
+            ("confirm_over_capacity", _("Can confirm an attachment beyond a district's capacity")),
+            ("transfer_attachments", _("Can move the attached population to another organization")),
+        ]
+        constraints = [
+            period_is_ordered("attachment_period_ordered"),
+            # One attachment per IIN on any date (§4): periods of one person never overlap.
+            no_overlap("attachment_one_per_person_per_date", "person"),
+            models.CheckConstraint(
+                name="attachment_act_channel_has_act",
+                condition=~Q(channel="act") | Q(act__isnull=False),
+                violation_error_message=_("An attachment by an act must record the act."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} → {self.organization} ({self.valid_from}–{self.valid_to or '…'})"
+
+    def is_active_on(self, on):
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+    def status_on(self, on) -> str:
+        """Derived from the dates, so it can never disagree with them."""
+        if on < self.valid_from:
+            return AttachmentStatus.FUTURE
+        if self.valid_to is not None and on > self.valid_to:
+            return AttachmentStatus.ENDED
+        return AttachmentStatus.ACTIVE
+
+
+class AttachmentStatus(models.TextChoices):
+    FUTURE = "future", _("takes effect later")
+    ACTIVE = "active", _("in force")
+    ENDED = "ended", _("ended")
+
+
+class AttachmentAct(models.Model):
+    """The act that attaches a contingent by place rather than by choice (standard row 8, item 5)."""
+
+    class Kind(models.TextChoices):
+        COMMISSION_PROTOCOL = "commission_protocol", _("protocol of the regional commission")
+        COMMANDER_ORDER = "commander_order", _("extract of the commander's order")
+        SCHOOL_COMMISSION = "school_commission", _("protocol of the institution–clinic commission")
+        HEALTH_AUTHORITY = "health_authority", _("decision of the local health authority")
+        ADMINISTRATOR = "administrator", _("administrator's act (grounds 6–9)")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=50)
+    date = models.DateField(_("date"))
+    issuer = models.CharField(_("issued by"), max_length=300)
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("attachment act")
+        verbose_name_plural = _("attachment acts")
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} №{self.number} {self.date:%d.%m.%Y}"

@@ -1,0 +1,190 @@
+"""The rule tables of attachment: ground rules, ATU levels, campaign windows, limits, calendar."""
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from patients.history import audit_history
+from patients.models import (
+    Atu,
+    DateRange,
+    LegalCategory,
+    no_overlap,
+    period_is_ordered,
+)
+
+from .attachments import Channel, Ground
+
+
+class GroundCondition(models.TextChoices):
+    NONE = "none", _("no further condition")
+    CSHI_INSURED = "cshi_insured", _("CSHI-insured on the date")
+    CONTRACT = "contract", _("VMI/IMI contract valid on the date naming this organization")
+    COMMISSION_ATTACHMENT = "commission", _("currently attached by an act of the regional commission")
+
+
+class GroundRule(models.Model):
+    """Which legal category may attach on which ground, on what condition (§3-1, §10, §11).
+
+    Plain rows so that a set-wise caller (the register import) can join against them."""
+
+    category = models.PositiveSmallIntegerField(_("legal category"), choices=LegalCategory.choices)
+    ground = models.ForeignKey(Ground, models.PROTECT, related_name="rules", verbose_name=_("ground"))
+    condition = models.CharField(
+        _("condition"), max_length=20, choices=GroundCondition.choices, default=GroundCondition.NONE
+    )
+    campaign_only = models.BooleanField(
+        _("only inside a campaign window"), default=False, help_text=_("Ground 3 (§10.3).")
+    )
+    residence_atu = models.BooleanField(
+        _("organization must be in the ATU of residence"), default=True, help_text=_("§8.")
+    )
+    channels = ArrayField(
+        models.CharField(max_length=10, choices=Channel.choices),
+        verbose_name=_("channels"),
+        help_text=_("How the attachment may be asked for (§11)."),
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("ground rule")
+        verbose_name_plural = _("ground rules")
+        ordering = ["category", "ground__code", "valid_from"]
+        constraints = [
+            period_is_ordered("groundrule_period_ordered"),
+            models.CheckConstraint(
+                name="groundrule_category_1_to_8", condition=Q(category__gte=1, category__lte=8)
+            ),
+            ExclusionConstraint(
+                name="groundrule_one_per_category_ground_date",
+                expressions=[
+                    ("category", RangeOperators.EQUAL),
+                    ("ground", RangeOperators.EQUAL),
+                    (DateRange("valid_from", "valid_to"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_("Another rule for this category and ground is in force then."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} / {self.ground.code}: {self.get_condition_display()}"
+
+
+class AtuComparisonLevel(models.Model):
+    """At which KATO level "the same ATU" is compared for GFMC attachment (§8)."""
+
+    class AppliesTo(models.TextChoices):
+        CITY = "city", _("residents of cities of republican significance")
+        OTHER = "other", _("residents of regions")
+
+    class Level(models.IntegerChoices):
+        REGION = 2, _("region or city of republican significance")
+        DISTRICT = 4, _("district or city district")
+        RURAL = 6, _("rural district or town")
+        SETTLEMENT = 9, _("settlement")
+
+    applies_to = models.CharField(_("applies to"), max_length=10, choices=AppliesTo.choices)
+    level = models.PositiveSmallIntegerField(_("compare at"), choices=Level.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("ATU comparison level")
+        verbose_name_plural = _("ATU comparison levels")
+        ordering = ["applies_to", "valid_from"]
+        constraints = [
+            period_is_ordered("atucomparisonlevel_period_ordered"),
+            no_overlap("atucomparisonlevel_no_overlap", "applies_to"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_applies_to_display()}: {self.get_level_display()}"
+
+
+class CampaignWindow(models.Model):
+    """The Fund's attachment campaign (ground 3, §10.3): dates and effective date are data."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    atu = models.ForeignKey(
+        Atu,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ATU"),
+        help_text=_("Empty for the whole country."),
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    takes_effect_on = models.DateField(_("attachments take effect on"))
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("campaign window")
+        verbose_name_plural = _("campaign windows")
+        ordering = ["-year", "atu"]
+        constraints = [
+            models.CheckConstraint(
+                name="campaignwindow_dates_ordered",
+                condition=Q(ends_on__gte=models.F("starts_on"))
+                & Q(takes_effect_on__gte=models.F("starts_on")),
+                violation_error_message=_(
+                    "The campaign must end after it starts and take effect after it starts."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "atu"], name="campaignwindow_one_per_year_atu", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self):
+        where = self.atu or _("whole country")  # outside the f-string, where makemessages finds it
+        return f"{self.year} {where}: {self.starts_on:%d.%m}–{self.ends_on:%d.%m}"
+
+
+class FreeChoiceLimit(models.Model):
+    """How often a ground of free choice may be used (e-gov service passport: once a year)."""
+
+    ground = models.ForeignKey(Ground, models.PROTECT, related_name="limits", verbose_name=_("ground"))
+    max_count = models.PositiveSmallIntegerField(_("at most"))
+    months = models.PositiveSmallIntegerField(_("within months"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("free choice limit")
+        verbose_name_plural = _("free choice limits")
+        constraints = [
+            period_is_ordered("freechoicelimit_period_ordered"),
+            no_overlap("freechoicelimit_no_overlap", "ground"),
+            models.CheckConstraint(
+                name="freechoicelimit_positive", condition=Q(max_count__gte=1, months__gte=1)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ground.code}: {self.max_count} / {self.months}"
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday working week: a public holiday or a transferred day."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("working calendar")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d.%m.%Y} {self.name}"
