@@ -29,12 +29,16 @@ $(VENV)/.installed: pyproject.toml
 
 install: sysdeps $(VENV)/.installed
 
+# When the local cluster cannot start, stop there: pgcluster.sh has said why, and its log stays.
+NO_CLUSTER = { echo "make: stopped, no PostgreSQL cluster (set DATABASE_URL to use another server)" >&2; exit 1; }
+
 # Start the project-local cluster unless DATABASE_URL is given; stop it when the server stops.
 run: install
 	@set -e; \
 	trap 'exit 130' INT TERM; \
 	if [ -z "$$DATABASE_URL" ]; then \
-	  export DATABASE_URL=$$(config/pgcluster.sh start $(PGDEV)); stop_cluster=1; \
+	  url=$$(config/pgcluster.sh start $(PGDEV)) || $(NO_CLUSTER); \
+	  export DATABASE_URL=$$url; stop_cluster=1; \
 	  trap 'config/pgcluster.sh stop $(PGDEV)' EXIT; \
 	fi; \
 	export DEBUG=$${DEBUG:-1}; \
@@ -49,9 +53,10 @@ run: install
 test: install
 	@set -e; \
 	if [ -z "$$DATABASE_URL" ]; then \
-	  config/pgcluster.sh stop $(PGTEST); rm -rf $(PGTEST); \
-	  export DATABASE_URL=$$(PG_FSYNC=off config/pgcluster.sh start $(PGTEST)); \
-	  trap 'config/pgcluster.sh stop $(PGTEST); rm -rf $(PGTEST)' EXIT; \
+	  config/pgcluster.sh remove $(PGTEST); \
+	  url=$$(PG_FSYNC=off config/pgcluster.sh start $(PGTEST)) || $(NO_CLUSTER); \
+	  export DATABASE_URL=$$url; \
+	  trap 'config/pgcluster.sh remove $(PGTEST)' EXIT; \
 	fi; \
 	SECRET_KEY=$${SECRET_KEY:-test-only-key} $(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -60,9 +65,10 @@ PGBENCH := .pgbench
 bench: install
 	@set -e; \
 	if [ -z "$$DATABASE_URL" ]; then \
-	  config/pgcluster.sh stop $(PGBENCH); rm -rf $(PGBENCH); \
-	  export DATABASE_URL=$$(PG_FSYNC=off config/pgcluster.sh start $(PGBENCH)); \
-	  trap 'config/pgcluster.sh stop $(PGBENCH); rm -rf $(PGBENCH)' EXIT; \
+	  config/pgcluster.sh remove $(PGBENCH); \
+	  url=$$(PG_FSYNC=off config/pgcluster.sh start $(PGBENCH)) || $(NO_CLUSTER); \
+	  export DATABASE_URL=$$url; \
+	  trap 'config/pgcluster.sh remove $(PGBENCH)' EXIT; \
 	fi; \
 	SECRET_KEY=$${SECRET_KEY:-bench-only-key} $(PY) -m tests.bench $(BENCH)
 
@@ -79,5 +85,5 @@ messages: install
 
 clean:
 	config/pgcluster.sh stop $(PGDEV) || true
-	config/pgcluster.sh stop $(PGTEST) || true
-	rm -rf $(PGTEST)
+	config/pgcluster.sh remove $(PGTEST) || true
+	config/pgcluster.sh remove $(PGBENCH) || true
