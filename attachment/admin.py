@@ -143,7 +143,7 @@ class DistrictAdmin(ScopedAdmin):
 @admin.register(Ground)
 class GroundAdmin(AuditedAdmin):
     resource_classes = [resources.GroundResource]
-    list_display = ["code", "name_ru", "name_kk"]
+    list_display = ["code", "name_ru", "name_kk", "needs_contract", "moves_in_bulk"]
 
 
 @admin.register(Attachment)

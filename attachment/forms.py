@@ -74,10 +74,10 @@ class FamilyAttachForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    """The admin action's intermediate page (grounds 6–9)."""
+    """The admin action's intermediate page (the grounds that move people in bulk, §10.6–9)."""
 
     target = forms.ModelChoiceField(Organization.objects.all(), label=_("Move to organization"))
-    ground = forms.ModelChoiceField(Ground.objects.filter(code__in=[6, 7, 8, 9]), label=_("Ground"))
+    ground = forms.ModelChoiceField(Ground.objects.filter(moves_in_bulk=True), label=_("Ground"))
     on = forms.DateField(
         label=_("First day at the new organization"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -59,6 +59,11 @@ GROUNDS = [
         "Отчуждение государственной организации ПМСП путем приватизации",
     ),
 ]
+# What each ground means, as the rows' flags (the code reads the flags, never the numbers):
+# §9-1: ground 4 is made under a VMI/IMI contract and lasts for it; grounds 6–9 have no procedure
+# in the seeds and are acts that move the attached population in bulk.
+CONTRACT_GROUNDS = {4}
+BULK_GROUNDS = {6, 7, 8, 9}
 
 
 # Rules ҚР ДСМ-194/2020 (order of 13.11.2020) as amended by order No. 141 of 31.07.2023.
@@ -181,7 +186,16 @@ def _calendar() -> int:
 def load() -> int:
     created = 0
     for code, kk, ru in GROUNDS:
-        created += create_missing(Ground, {"code": code}, {"name_kk": kk, "name_ru": ru})[1]
+        created += create_missing(
+            Ground,
+            {"code": code},
+            {
+                "name_kk": kk,
+                "name_ru": ru,
+                "needs_contract": code in CONTRACT_GROUNDS,
+                "moves_in_bulk": code in BULK_GROUNDS,
+            },
+        )[1]
     grounds = {g.code: g for g in Ground.objects.all()}
     created += _ground_rules(grounds)
     for code, kk, ru in REFUSAL_REASONS:

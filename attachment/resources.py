@@ -52,7 +52,9 @@ def _resource(model_class, id_fields=("id",), field_names=None):
     return type(f"{model_class.__name__}Resource", (AuditedResource,), {"Meta": meta})
 
 
-GroundResource = _resource(Ground, ["code"], ["code", "name_kk", "name_ru"])
+GroundResource = _resource(
+    Ground, ["code"], ["code", "name_kk", "name_ru", "needs_contract", "moves_in_bulk"]
+)
 GroundRuleResource = _resource(GroundRule)
 CampaignWindowResource = _resource(CampaignWindow)
 AtuComparisonLevelResource = _resource(AtuComparisonLevel)

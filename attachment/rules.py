@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from patients.dates import add_months, is_minor
 
+from .models import AtuComparisonLevel, Channel, GroundCondition
+
 # Refusal reason codes: one row each in the RefusalReason table (reference_data.REFUSAL_REASONS).
 PERSON_DEAD = "person_dead"
 MINOR_WITHOUT_REPRESENTATIVE = "minor_without_representative"
@@ -33,16 +35,6 @@ ALREADY_ATTACHED = "already_attached"
 LATER_ATTACHMENT = "later_attachment"
 DISTRICT_FULL = "district_full"
 DOCUMENTS_INCOMPLETE = "documents_incomplete"
-
-# Conditions of GroundRule rows (attachment.models.GroundCondition values).
-CONDITION_NONE = "none"
-CONDITION_CSHI_INSURED = "cshi_insured"
-CONDITION_CONTRACT = "contract"
-CONDITION_COMMISSION = "commission"
-
-GROUND_CAMPAIGN = 3
-GROUND_CONTRACT = 4
-CHANNEL_ACT = "act"
 
 
 @dataclass(frozen=True)
@@ -139,7 +131,7 @@ def campaign_window(windows: Iterable, *, person_katos: Sequence[str], on: datet
 
 def comparison_level(levels: Iterable, *, in_city: bool, on: datetime.date) -> int:
     """How many KATO digits must agree for "the same ATU" (§8); exact unit when no row is in force."""
-    applies_to = "city" if in_city else "other"
+    applies_to = AtuComparisonLevel.AppliesTo.CITY if in_city else AtuComparisonLevel.AppliesTo.OTHER
     for row in levels:
         if row.applies_to == applies_to and in_force(row, on):
             return row.level
@@ -245,14 +237,14 @@ def decide(
         refuse(
             Refused(CHANNEL_NOT_ALLOWED, _("This ground cannot be applied for through this channel (§11)."))
         )
-    if rule.condition == CONDITION_CSHI_INSURED and not facts.insured:
+    if rule.condition == GroundCondition.CSHI_INSURED and not facts.insured:
         refuse(
             Refused(
                 NOT_INSURED,
                 _("Under this ground the person must be insured in the CSHI on the date (§3-1)."),
             )
         )
-    if rule.condition == CONDITION_CONTRACT:
+    if rule.condition == GroundCondition.CONTRACT:
         if facts.contract_valid_to is None:
             refuse(
                 Refused(
@@ -263,7 +255,9 @@ def decide(
         else:
             decision.ends_on = facts.contract_valid_to
     current = held_on(facts.attachments, on)
-    if rule.condition == CONDITION_COMMISSION and (current is None or current.channel != CHANNEL_ACT):
+    if rule.condition == GroundCondition.COMMISSION_ATTACHMENT and (
+        current is None or current.channel != Channel.ACT
+    ):
         refuse(
             Refused(
                 NOT_ATTACHED_BY_COMMISSION,
@@ -369,16 +363,17 @@ CONTINGENT_DOCUMENTS = {
 
 
 def required_documents(
-    *, contingents: Iterable[str], minor: bool, ground_code: int, channel: str
+    *, contingents: Iterable[str], minor: bool, needs_contract: bool, channel: str
 ) -> list[str]:
-    """The documents a registrar checks for this contingent (standard row 8; §9-1 for VMI/IMI)."""
-    if channel == "egov":
+    """The documents a registrar checks for this contingent (standard row 8; §9-1 for VMI/IMI:
+    `needs_contract` is the ground's flag)."""
+    if channel == Channel.EGOV:
         return ["egov_request"]
     required = ["identity"]
     required += sorted({CONTINGENT_DOCUMENTS[c] for c in contingents if c in CONTINGENT_DOCUMENTS})
     if minor:
         required.append("representative_identity")
-    if ground_code == GROUND_CONTRACT:
+    if needs_contract:
         required.append("contract")
     return required
 
@@ -458,11 +453,11 @@ def decide_sql(*, requests: str, out: str, channel: str, skip_missing: bool) -> 
     Writes `out` (line, starts_on, ends_on, ends_previous_id, previous_organization_id,
     refusals text[]): refusal codes in the order `decide` gives them."""
     lit = {
-        "none": f"'{CONDITION_NONE}'",
-        "insured": f"'{CONDITION_CSHI_INSURED}'",
-        "contract": f"'{CONDITION_CONTRACT}'",
-        "commission": f"'{CONDITION_COMMISSION}'",
-        "act": f"'{CHANNEL_ACT}'",
+        "none": f"'{GroundCondition.NONE.value}'",
+        "insured": f"'{GroundCondition.CSHI_INSURED.value}'",
+        "contract": f"'{GroundCondition.CONTRACT.value}'",
+        "commission": f"'{GroundCondition.COMMISSION_ATTACHMENT.value}'",
+        "act": f"'{Channel.ACT.value}'",
         "channel": f"'{channel}'",
     }
     assert channel.isidentifier()

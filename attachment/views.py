@@ -18,7 +18,7 @@ from patients.models import Person
 from . import printing, rules, selectors, services
 from .filters import AttachedFilter
 from .forms import AttachForm, DeathForm, FamilyAttachForm
-from .models import Application, Attachment, Coupon, Ground, Organization, Refusal
+from .models import Application, Attachment, Channel, Coupon, Ground, Organization, Refusal
 from .reports import dashboard
 
 PAGE_SIZE = 50
@@ -135,8 +135,8 @@ def attach(request, pk):
             for code in rules.required_documents(
                 contingents=selectors.contingents_on(person=person, on=today),
                 minor=rules.is_minor(person.birth_date, today),
-                ground_code=0,
-                channel="clinic",
+                needs_contract=False,
+                channel=Channel.CLINIC,
             )
         ],
     }
@@ -165,7 +165,7 @@ def family_attach(request, pk):
                 organization=data["organization"],
                 ground=data["ground"],
                 on=data["on"],
-                channel="insurer" if data["ground"].code == 4 else "clinic",
+                channel=Channel.INSURER if data["ground"].needs_contract else Channel.CLINIC,
                 user=request.user,
                 reason=data["reason"],
                 district=data["district"],

@@ -150,7 +150,7 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
         "district_id": "c.district_id",
         "ground_id": "c.ground_id",
         "channel": literal(Channel.IMPORT.value),
-        "contract_id": f"CASE WHEN c.ground_code = {rules.GROUND_CONTRACT} THEN c.contract_id END",
+        "contract_id": "CASE WHEN c.needs_contract THEN c.contract_id END",
         "act_id": "NULL",
         "application_id": "NULL",
         "valid_from": "d.starts_on",

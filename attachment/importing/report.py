@@ -24,7 +24,7 @@ MESSAGES = {
     "district_unknown": gettext_lazy("No district has this code."),
     "district_other_organization": gettext_lazy("This district belongs to another organization."),
     "before_birth": gettext_lazy("The attachment date is before the birth date."),
-    "ground_unknown": gettext_lazy("The ground is a number 1 to 9."),
+    "ground_unknown": gettext_lazy("No ground of attachment has this code."),
     "kato_unknown": gettext_lazy("No ATU has this KATO code."),
     "duplicate_iin": gettext_lazy("A second row for the same IIN (first in row %(row)s)."),
     "copy": gettext_lazy("The row cannot be read: %(detail)s"),

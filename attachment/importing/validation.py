@@ -141,7 +141,7 @@ def normalize_sql(
         CASE WHEN u.iin_error IS NULL THEN {iin_birth_date_sql("u.iin")} END AS iin_birth,
         CASE WHEN u.iin_error IS NULL THEN {iin_sex_sql("u.iin")} END AS iin_sex,
         c.alpha2 AS citizenship, o.id AS organization_id, d.id AS district_id,
-        g.id AS ground_id, g.code AS ground_code, a.id AS atu_id
+        g.id AS ground_id, g.needs_contract, a.id AS atu_id
       FROM ({typed}) u
       LEFT JOIN import_countries c ON c.code = upper(u.citizenship_raw)
       LEFT JOIN attachment_organization o ON o.bin = coalesce(u.bin_raw, (
@@ -216,7 +216,7 @@ def normalize_sql(
             SELECT v.line, v.iin, v.last_name, v.first_name, v.middle_name,
               coalesce(v.birth_given, v.iin_birth) AS birth_date, coalesce(v.sex_given, v.iin_sex) AS sex,
               coalesce(v.citizenship, '') AS citizenship, v.category, v.organization_id, v.district_id,
-              v.attached_on, v.ground_id, v.ground_code, v.atu_id, v.contract_number, {errs} AS errs
+              v.attached_on, v.ground_id, v.needs_contract, v.atu_id, v.contract_number, {errs} AS errs
             FROM ({resolved}) v""",
     ]
 

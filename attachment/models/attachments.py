@@ -18,9 +18,26 @@ from .organizations import District, Organization
 
 
 class Ground(BilingualName):
-    """The nine grounds of attachment (§10)."""
+    """A ground of attachment (§10 gives nine). What a ground means for the product is read from
+    its row (and its ground rules), never from its number, so the law's next ground is a row."""
 
     code = models.PositiveSmallIntegerField(_("code"), unique=True)
+    needs_contract = models.BooleanField(
+        _("under a VMI/IMI contract"),
+        default=False,
+        help_text=_(
+            "The attachment is made under an insured person's contract, records it and lasts for its "
+            "validity (ground 4, §9-1)."
+        ),
+    )
+    moves_in_bulk = models.BooleanField(
+        _("moves people in bulk by an act"),
+        default=False,
+        help_text=_(
+            "An administrator's or the commission's act moves the attached of an organization or of "
+            "some districts to another organization (grounds 6–9)."
+        ),
+    )
     history = audit_history()
 
     class Meta:
@@ -28,7 +45,7 @@ class Ground(BilingualName):
         verbose_name_plural = _("grounds of attachment")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(name="ground_code_1_to_9", condition=Q(code__gte=1, code__lte=9)),
+            models.CheckConstraint(name="ground_code_positive", condition=Q(code__gte=1)),
         ]
 
     def __str__(self):

@@ -57,7 +57,7 @@ def attachment_facts(
         required = rules.required_documents(
             contingents=selectors.contingents_on(person=person, on=on),
             minor=minor,
-            ground_code=ground.code,
+            needs_contract=ground.needs_contract,
             channel=channel,
         )
         missing = [str(rules.DOCUMENTS[code]) for code in required if code not in documents]
@@ -241,7 +241,7 @@ def attachment_create(
         district=district,
         ground=ground,
         channel=channel,
-        contract=valid_contract if ground.code == rules.GROUND_CONTRACT else None,
+        contract=valid_contract if ground.needs_contract else None,
         act=act,
         application=application,
         valid_from=decision.starts_on,

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from patients.models import Person
 from patients.services import record_history
 
-from .. import rules
 from ..models import Attachment
 from .attach import attachment_end
 
@@ -28,10 +27,10 @@ class ExpireSummary:
 def attachments_expire(*, on: datetime.date, user) -> ExpireSummary:
     """Idempotent: a second run on the same data changes nothing."""
     summary = ExpireSummary()
-    # Ground 4: the attachment lasts for the contract's validity; a shortened contract ends it,
-    # an extended one extends it (unless a later attachment follows).
+    # Under a VMI/IMI contract the attachment lasts for its validity (§9-1); a shortened contract
+    # ends it, an extended one extends it (unless a later attachment follows).
     drifted = (
-        Attachment.objects.filter(ground__code=rules.GROUND_CONTRACT, contract__isnull=False, end_reason="")
+        Attachment.objects.filter(contract__isnull=False, end_reason="")
         .filter(valid_from__lte=on)
         .exclude(valid_to=F("contract__valid_to"))
         .select_related("contract")

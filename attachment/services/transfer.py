@@ -23,7 +23,6 @@ from .. import rules, selectors
 from ..models import Attachment, AttachmentAct, Channel, District, Ground, Organization
 from .attach import CONFIRM_OVER_CAPACITY, attachment_facts_many
 
-TRANSFER_GROUNDS = (6, 7, 8, 9)
 BATCH = 2000
 
 
@@ -40,8 +39,8 @@ class TransferResult:
 
 def _check(*, source, target, ground, districts, to_district) -> None:
     errors = {}
-    if ground.code not in TRANSFER_GROUNDS:
-        errors["ground"] = _("Moves of many people use grounds 6–9.")
+    if not ground.moves_in_bulk:
+        errors["ground"] = _("Moves of many people use a ground that moves people in bulk (grounds 6–9).")
     if source.pk == target.pk:
         errors["target"] = _("Choose another organization to move to.")
     if to_district is not None and to_district.organization_id != target.pk:

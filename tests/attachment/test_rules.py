@@ -84,11 +84,11 @@ def test_par2_minor_is_under_18_on_the_date():
 
 
 def test_documents_checklist_by_contingent():
-    assert rules.required_documents(contingents=[], minor=False, ground_code=2, channel="egov") == [
+    assert rules.required_documents(contingents=[], minor=False, needs_contract=False, channel="egov") == [
         "egov_request"
     ]
     assert rules.required_documents(
-        contingents=["pensioner", "convict"], minor=True, ground_code=4, channel="clinic"
+        contingents=["pensioner", "convict"], minor=True, needs_contract=True, channel="clinic"
     ) == [
         "identity",
         "commission_protocol",
