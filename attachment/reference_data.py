@@ -86,6 +86,12 @@ GROUND_RULES = [
     (TEMPORARY, 1, GroundCondition.CSHI_INSURED, False, True, _CHOICE + [Channel.ACT]),
     (TEMPORARY, 2, GroundCondition.CSHI_INSURED, False, True, _CHOICE),
     (TEMPORARY, 3, GroundCondition.CSHI_INSURED, True, True, _CHOICE),
+    # §3-1 with §10.6–9: whoever is attached under grounds 1–3 while CSHI-insured is moved with
+    # the organization's attached population under the same condition.
+    (TEMPORARY, 6, GroundCondition.CSHI_INSURED, False, True, _BY_ACT),
+    (TEMPORARY, 7, GroundCondition.CSHI_INSURED, False, True, _BY_ACT),
+    (TEMPORARY, 8, GroundCondition.CSHI_INSURED, False, True, _BY_ACT),
+    (TEMPORARY, 9, GroundCondition.CSHI_INSURED, False, True, _BY_ACT),
     # §9-1: the organization named in the contract, any day of the year, for the contract's validity.
     (TEMPORARY, 4, GroundCondition.CONTRACT, False, False, [Channel.CLINIC, Channel.INSURER, Channel.IMPORT]),
 ]

@@ -26,6 +26,14 @@ MESSAGES = {
     "before_birth": gettext_lazy("The attachment date is before the birth date."),
     "ground_unknown": gettext_lazy("No ground of attachment has this code."),
     "kato_unknown": gettext_lazy("No ATU has this KATO code."),
+    "contract_required": gettext_lazy(
+        "Under this ground the attachment lasts for a VMI/IMI contract: give the contract number (§9-1)."
+    ),
+    "contract_unknown": gettext_lazy("No VMI/IMI contract has this number."),
+    "contract_other_organization": gettext_lazy("The contract names another PHC organization."),
+    "contract_other_person": gettext_lazy(
+        "The contract neither insures this person nor lists them as a family member (§9-1)."
+    ),
     "duplicate_iin": gettext_lazy("A second row for the same IIN (first in row %(row)s)."),
     "copy": gettext_lazy("The row cannot be read: %(detail)s"),
 }

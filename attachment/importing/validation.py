@@ -208,6 +208,8 @@ def normalize_sql(
         err("v.ground_raw IS NULL", "ground", "required"),
         err("v.ground_raw IS NOT NULL AND v.ground_id IS NULL", "ground", "ground_unknown"),
         err("v.kato_raw IS NOT NULL AND v.atu_id IS NULL", "residence_kato", "kato_unknown"),
+        # §9-1: an attachment under a contract lasts for the contract, so the row must name it.
+        err("v.needs_contract AND v.contract_number IS NULL", "contract_number", "contract_required"),
     ]
     errs = "array_remove(ARRAY[" + ",\n".join(checks) + "]::text[], NULL)"
     return [
@@ -240,17 +242,37 @@ def errors_sql() -> list[str]:
 
 def contracts_sql() -> list[str]:
     """Rows naming a VMI/IMI contract: the contract with that number naming the organization,
-    in force on the attachment date and covering the person when the person is known (§9-1)."""
+    in force on the attachment date and covering the register's person (§9-1). Under a ground
+    made under a contract, a number that names no contract, or a contract of another
+    organization, or one that neither insures the person nor lists them as a family member (a
+    person not yet in the register is insured by no recorded contract), is an error of the row;
+    a contract not in force on the date is the rules' refusal (`no_contract`)."""
+    covers = """(c.insured_id = p.id OR EXISTS (
+                 SELECT 1 FROM patients_insurancecontract_family_members m
+                 WHERE m.insurancecontract_id = c.id AND m.person_id = p.id))"""
     return [
         "ALTER TABLE import_rows ADD COLUMN contract_id bigint, ADD COLUMN contract_valid_to date",
-        """UPDATE import_rows r SET (contract_id, contract_valid_to) = (
+        f"""UPDATE import_rows r SET (contract_id, contract_valid_to) = (
              SELECT c.id, c.valid_to FROM patients_insurancecontract c
              LEFT JOIN patients_person p ON p.iin = r.iin
              WHERE c.number = r.contract_number AND c.organization_id = r.organization_id
                AND c.valid_from <= r.attached_on AND r.attached_on <= c.valid_to
-               AND (p.id IS NULL OR c.insured_id = p.id OR EXISTS (
-                 SELECT 1 FROM patients_insurancecontract_family_members m
-                 WHERE m.insurancecontract_id = c.id AND m.person_id = p.id))
+               AND {covers}
              ORDER BY c.valid_to DESC LIMIT 1)
            WHERE r.contract_number IS NOT NULL AND cardinality(r.errs) = 0""",
+        f"""INSERT INTO import_errors
+            SELECT e.line, 'contract_number', e.code, NULL FROM (
+              SELECT r.line, CASE
+                WHEN NOT EXISTS (SELECT 1 FROM patients_insurancecontract c
+                                 WHERE c.number = r.contract_number) THEN 'contract_unknown'
+                WHEN NOT EXISTS (SELECT 1 FROM patients_insurancecontract c WHERE c.number = r.contract_number
+                                 AND c.organization_id = r.organization_id) THEN 'contract_other_organization'
+                WHEN NOT EXISTS (
+                  SELECT 1 FROM patients_insurancecontract c WHERE c.number = r.contract_number
+                  AND c.organization_id = r.organization_id AND {covers}) THEN 'contract_other_person'
+                END AS code
+              FROM import_rows r LEFT JOIN patients_person p ON p.iin = r.iin
+              WHERE r.needs_contract AND r.contract_number IS NOT NULL AND cardinality(r.errs) = 0
+                AND r.contract_id IS NULL) e
+            WHERE e.code IS NOT NULL""",
     ]

@@ -100,7 +100,8 @@ def test_every_validation_error_is_reported_with_row_and_column(ref, clinic, dis
         row(clinic, IIN_A),  # 10: second row for the same IIN
         row(clinic, "821214240092"),  # 11: IIN that can never be issued
         row(clinic, VALID[5], attached_on="01.01.1980"),  # 12: before birth
-        row(clinic, VALID[6], ground="4"),  # 13: rules: ground 4 is not for citizens
+        row(clinic, VALID[6], ground="5"),  # 13: rules: ground 5 contests a commission's attachment
+        row(clinic, VALID[7], ground="4"),  # 14: ground 4 names no contract (§9-1)
     ]
     rows[3][COLUMNS.index("iin")] = VALID[0]
     result = run(csv_file(rows, delimiter=delimiter, encoding=encoding))
@@ -123,7 +124,8 @@ def test_every_validation_error_is_reported_with_row_and_column(ref, clinic, dis
         ("10", "iin", "duplicate_iin"),
         ("11", "iin", "iin_unissuable"),
         ("12", "attached_on", "before_birth"),
-        ("13", "ground", "refused:ground_not_allowed"),
+        ("13", "ground", "refused:not_attached_by_commission"),
+        ("14", "contract_number", "contract_required"),
     }
     assert expected <= found, expected - found
     assert found - expected == set(), found - expected
@@ -240,11 +242,11 @@ def test_a_row_with_too_many_fields_is_reported_with_its_row(ref, clinic, distri
 
 
 def test_error_report_lists_messages(ref, clinic, district):
-    result = run(csv_file([row(clinic, "901123300255"), row(clinic, IIN_B, ground="4")]))
+    result = run(csv_file([row(clinic, "901123300255"), row(clinic, IIN_B, ground="5")]))
     lines = list(csv.reader(io.StringIO(result.report)))
     assert lines[0] == ["row", "column", "code", "message"]
     assert lines[1][:3] == ["2", "iin", "iin_check_digit"] and lines[1][3]
-    assert lines[2][:3] == ["3", "ground", "refused:ground_not_allowed"] and lines[2][3]
+    assert lines[2][:3] == ["3", "ground", "refused:not_attached_by_commission"] and lines[2][3]
 
 
 def test_existing_person_keeps_residence_when_the_row_has_none(ref, clinic, district, almaly):
@@ -255,29 +257,76 @@ def test_existing_person_keeps_residence_when_the_row_has_none(ref, clinic, dist
     assert person.residence_atu == almaly
 
 
-def test_ground_4_contract_covers_its_insured_and_family_not_another_person(ref, clinic, district, almaly):
+def contract_row(clinic, person, number):
+    """A ground-4 row (§9-1) of the person naming a contract number."""
+    return row(
+        clinic,
+        person.iin,
+        last_name=person.last_name,
+        first_name=person.first_name,
+        citizenship=person.citizenship,
+        category=str(int(person.category)),
+        ground="4",
+        contract_number=number,
+    )
+
+
+def test_par9_1_import_contract_covers_its_insured_and_family_not_another_person(
+    ref, clinic, district, almaly
+):
     """§9-1 through the import: the register's person named by the row's IIN must be the
-    contract's insured person or one of its family members."""
+    contract's insured person or one of its family members, else the row is an error."""
     contract = ContractFactory(organization=clinic, insured__residence_atu=almaly)
     insured = contract.insured
     spouse = PersonFactory(residence_atu=almaly, category=insured.category, citizenship=insured.citizenship)
     contract.family_members.add(spouse)
     stranger = PersonFactory(residence_atu=almaly, category=insured.category, citizenship=insured.citizenship)
 
-    def line(person):
-        return row(
-            clinic,
-            person.iin,
-            last_name=person.last_name,
-            first_name=person.first_name,
-            citizenship=person.citizenship,
-            category=str(int(person.category)),
-            ground="4",
-            contract_number=contract.number,
-        )
+    lines = [contract_row(clinic, p, contract.number) for p in (insured, spouse, stranger)]
+    result = run(csv_file(lines), dry_run=True)
+    assert report_rows(result) == [("4", "contract_number", "contract_other_person")], result.report
+    assert "neither insures this person nor lists them as a family member" in result.report
 
-    result = run(csv_file([line(insured), line(spouse), line(stranger)]), dry_run=True)
-    assert report_rows(result) == [("4", "contract_number", "refused:no_contract")], result.report
+
+def test_par9_1_import_ground_4_row_needs_a_contract_of_that_person_and_organization(
+    ref, clinic, other_clinic, district, almaly
+):
+    """A ground-4 row without a contract would be an attachment for ever (§9-1: it lasts for the
+    contract); a contract of another organization, an unknown number, or a person not yet in the
+    register (whom no recorded contract insures) are errors of the row too. Nothing is written."""
+    contract = ContractFactory(organization=clinic, insured__residence_atu=almaly)
+    elsewhere = ContractFactory(organization=other_clinic, insured__residence_atu=almaly)
+    unknown = ContractFactory(organization=clinic, insured__residence_atu=almaly).insured
+    insured = contract.insured
+
+    def line(person, number):
+        return contract_row(clinic, person, number)
+
+    newcomer = PersonFactory.build(iin=VALID[0], category=insured.category, citizenship="UZ")
+    result = run(
+        csv_file(
+            [
+                line(insured, ""),
+                line(elsewhere.insured, elsewhere.number),
+                line(unknown, "NO-SUCH"),
+                line(newcomer, contract.number),
+            ]
+        )
+    )
+    assert report_rows(result) == [
+        ("2", "contract_number", "contract_required"),
+        ("3", "contract_number", "contract_other_organization"),
+        ("4", "contract_number", "contract_unknown"),
+        ("5", "contract_number", "contract_other_person"),
+    ], result.report
+    assert "give the contract number" in result.report
+    assert not result.written and not Person.objects.filter(iin=newcomer.iin).exists()
+    assert not Attachment.objects.exists()
+
+    result = run(csv_file([line(insured, contract.number)]))
+    assert result.written, result.report
+    attachment = Attachment.objects.get(person=insured)
+    assert (attachment.contract, attachment.valid_to) == (contract, contract.valid_to)
 
 
 def test_import_leaves_the_connection_settings_as_it_found_them(ref, clinic, district, rules_admin):

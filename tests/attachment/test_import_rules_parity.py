@@ -84,7 +84,9 @@ def test_import_and_attach_service_decide_alike(ref, clinic, other_clinic, almal
     if scenario == "organization_may_not_attach":
         organization = OrganizationFactory(atu=almaly, may_attach=False)
     elif scenario == "ground_4_not_for_citizens":
+        # The import needs the contract's number under ground 4 (§9-1); the rules still refuse.
         ground = ref[4]
+        extra = {"contract_number": ContractFactory(organization=clinic, insured=person).number}
     elif scenario in ("temporary_not_insured", "temporary_insured"):
         person = PersonFactory(
             residence_atu=almaly, category=LegalCategory.TEMPORARY_FOREIGNER, citizenship="UZ"
