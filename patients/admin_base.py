@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .resources import formula_safe
+
 
 class ReasonAdminForm(forms.ModelForm):
     change_reason = forms.CharField(
@@ -26,6 +28,11 @@ class AuditedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     """History with user and reason on every admin save; import/export with dry-run preview."""
 
     form = ReasonAdminForm
+    to_encoding = "utf-8-sig"  # CSV exports start with a BOM, like every CSV the product writes
+
+    def get_export_resource_classes(self, request):
+        """Every export (the default resource too) escapes formula-shaped cells."""
+        return [formula_safe(resource) for resource in super().get_export_resource_classes(request)]
 
     def get_import_resource_classes(self, request):
         """Imported rows are validated like a form's (field validators, full_clean()), so a bad

@@ -8,9 +8,27 @@ from django.utils.translation import gettext as _
 from import_export import resources
 
 from .models import Person
+from .tabular import escape_cell
 
 
-class AuditedResource(resources.ModelResource):
+class FormulaSafeExport:
+    """Exported cells go through the product's one escaping (`patients.tabular.escape_cell`):
+    a surname such as `=HYPERLINK(…)` is text in the admin's CSV and XLSX, never a formula.
+    (django-import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a leading
+    `=`, which changes the value and leaves `+`, `-`, `@` and `==…` live; it stays off.)"""
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        return [escape_cell(v) for v in super().export_resource(instance, selected_fields, **kwargs)]
+
+
+def formula_safe(resource_class):
+    """The resource class with escaped exports (itself when it already escapes)."""
+    if issubclass(resource_class, FormulaSafeExport):
+        return resource_class
+    return type(resource_class.__name__, (FormulaSafeExport, resource_class), {})
+
+
+class AuditedResource(FormulaSafeExport, resources.ModelResource):
     """Skips unchanged rows and writes history with a reason through the normal save path."""
 
     def before_save_instance(self, instance, row, **kwargs):

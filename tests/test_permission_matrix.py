@@ -776,8 +776,8 @@ def test_clinic_head_of_another_clinic_sees_nothing_of_clinic1_in_reports(client
                 if {"organization", "district"} & set(query) & set(form.fields):
                     assert form.errors, (report, query)
             elif response["Content-Type"].startswith("text/csv"):
-                content = response.content.decode("utf-8-sig")
+                content = response.getvalue().decode("utf-8-sig")
             else:
-                sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+                sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
                 content = " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
             assert clinic1.bin not in content and clinic1.name_ru not in content, (report, query)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from patients.iin import MESSAGES as IIN_MESSAGES
+from patients.tabular import Sheet, write_csv
 
 MESSAGES = {
     "required": gettext_lazy("A value is required."),
@@ -37,7 +36,7 @@ MESSAGES = {
     "duplicate_iin": gettext_lazy("A second row for the same IIN (first in row %(row)s)."),
     "copy": gettext_lazy("The row cannot be read: %(detail)s"),
 }
-HEADER = ("row", "column", "code", "message")
+HEADER = (gettext_lazy("row"), gettext_lazy("column"), gettext_lazy("code"), gettext_lazy("message"))
 
 
 def message(code: str, detail: str | None, refusal_names: dict[str, str]) -> str:
@@ -66,12 +65,11 @@ def refusal_names() -> dict[str, str]:
 def write_report(cursor, out) -> int:
     """Write the CSV report from the import_errors table (streamed in batches); return the count."""
     names = refusal_names()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    count = 0
-    cursor.execute("SELECT line, col, code, detail FROM import_errors ORDER BY line, col, code")
-    while batch := cursor.fetchmany(5000):
-        for line, column, code, detail in batch:
-            writer.writerow((line, column, code, message(code, detail, names)))
-            count += 1
-    return count
+
+    def rows():
+        cursor.execute("SELECT line, col, code, detail FROM import_errors ORDER BY line, col, code")
+        while batch := cursor.fetchmany(5000):
+            for line, column, code, detail in batch:
+                yield line, column, code, message(code, detail, names)
+
+    return write_csv(out, [Sheet("", HEADER, rows())])

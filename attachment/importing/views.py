@@ -5,12 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from patients import tabular
 from patients.access import scope_to_organization
 
 from .. import attached_list as export
@@ -138,16 +139,10 @@ def attached_export(request, pk, file_format):
         district_id=filters.cleaned_data["district"],
         ground_code=filters.cleaned_data["ground"],
     )
-    name = f"attached-{organization.bin}-{on:%Y%m%d}"
-    if file_format not in ("csv", "xlsx"):
+    if file_format not in tabular.FORMATS:
         raise Http404
-    if file_format == "xlsx":
-        response = HttpResponse(
-            export.xlsx_bytes(queryset),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    response = StreamingHttpResponse(export.csv_lines(queryset), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    written = export.attached_file(queryset, file_format=file_format)
+    # An access-log entry for the export (its parameters and `written.rows`) belongs here.
+    return tabular.file_response(
+        written, file_format=file_format, filename=f"attached-{organization.bin}-{on:%Y%m%d}"
+    )

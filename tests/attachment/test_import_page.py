@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from attachment.attached_list import escape_cell
 from attachment.importing import runs
 from attachment.importing.tasks import import_population_task
 from attachment.models import Attachment, ImportRun
 from patients.models import Person
+from patients.tabular import escape_cell
 
 from ..factories import PersonFactory
 from .test_import_population import IIN_A, IIN_B, csv_file, row, type_in_two_sessions
@@ -177,7 +177,7 @@ def test_export_escapes_formula_cells(client, registrar1, clinic1, ref):
     xlsx = client.get(reverse("importing:export", args=[clinic1.pk, "xlsx"]), {"on": "2026-03-02"})
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     values = [c.value for c in list(sheet.iter_rows())[1]]
     assert values[1] == '\'=HYPERLINK("http://x")' and values[2] == "'@Ivan"
 

@@ -243,7 +243,8 @@ def test_a_row_with_too_many_fields_is_reported_with_its_row(ref, clinic, distri
 
 def test_error_report_lists_messages(ref, clinic, district):
     result = run(csv_file([row(clinic, "901123300255"), row(clinic, IIN_B, ground="5")]))
-    lines = list(csv.reader(io.StringIO(result.report)))
+    assert result.report.startswith("\ufeff")  # a BOM, so that Excel shows the Cyrillic
+    lines = list(csv.reader(io.StringIO(result.report.removeprefix("\ufeff"))))
     assert lines[0] == ["row", "column", "code", "message"]
     assert lines[1][:3] == ["2", "iin", "iin_check_digit"] and lines[1][3]
     assert lines[2][:3] == ["3", "ground", "refused:not_attached_by_commission"] and lines[2][3]

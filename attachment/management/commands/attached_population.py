@@ -34,15 +34,24 @@ class Command(BaseCommand):
             )
         with reading_reports():
             table = population_on(on=on, by=by, organizations=None)
+        title = _("Attached population")
         if options["format"] == "xlsx":
             if not options["output"]:
                 raise CommandError(_("XLSX needs --output FILE."))
             with open(options["output"], "wb") as out:
-                out.write(table_xlsx(table, _("Attached population")))
-            return
-        text = table_csv(table)
-        if options["output"]:
+                table_xlsx(table, out, title)
+        elif options["output"]:
             with open(options["output"], "w", encoding="utf-8", newline="") as out:
-                out.write(text)
+                table_csv(table, out, title)
         else:
-            self.stdout.write(text, ending="")
+            table_csv(table, _Unterminated(self.stdout), title)
+
+
+class _Unterminated:
+    """The command's stdout without the line ending it adds to every write."""
+
+    def __init__(self, stdout):
+        self.stdout = stdout
+
+    def write(self, text: str) -> None:
+        self.stdout.write(text, ending="")

@@ -40,7 +40,7 @@ def test_command_csv_equals_the_page_export(population, rules_admin, client):
         {"on": "2026-03-01", "by": BY.split(","), "export": "csv"},
     )
     assert page["Content-Type"].startswith("text/csv")
-    assert out.getvalue() == page.content.decode()
+    assert out.getvalue() == page.getvalue().decode()
     assert len(out.getvalue().splitlines()) == 4  # header + 3 groups
 
 

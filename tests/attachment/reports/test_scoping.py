@@ -93,7 +93,7 @@ def test_clinic_head_sees_own_organization_only(report, client, two_clinics, cli
     assert page.status_code == 200
     html = page.content.decode()
     assert clinic.bin in html and other_clinic.bin not in html
-    export = get(client, head, report, two_clinics, export="csv").content.decode()
+    export = get(client, head, report, two_clinics, export="csv").getvalue().decode()
     assert clinic.bin in export and other_clinic.bin not in export
 
 
