@@ -223,13 +223,22 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Behind a proxy or balancer that terminates TLS: the header it sets on HTTPS requests, e.g.
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (value "https"; "HEADER,value" names another).
+# Only when the proxy always sets or strips that header: a client could send it otherwise.
+if os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].strip().partition(",")
+    SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
+
 # Administrators may add a TOTP device (django-otp); once it is confirmed, the admin asks for a
 # token at login (config/admin.py). Registrars' pages never ask for one.
 OTP_TOTP_ISSUER = "Bekitu"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+    # Plain HTTP is redirected to HTTPS unless SECURE_SSL_REDIRECT=0 says the proxy in front
+    # does it (the explicit opt-out); behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
