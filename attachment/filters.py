@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from patients.access import scope_to_organization
 from patients.models import LegalCategory
-from patients.selectors import in_force_on
 
 from .models import Attachment, District, Ground, Organization
+from .population import attached_on
 
 
 class AttachedFilter(django_filters.FilterSet):
@@ -35,11 +35,11 @@ class AttachedFilter(django_filters.FilterSet):
         ).select_related("organization")
 
     def by_date(self, queryset, name, value):
-        return queryset.filter(in_force_on(value))
+        return queryset.filter(attached_on(value))
 
     @property
     def qs(self):
         queryset = super().qs
         if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("on")):
-            queryset = queryset.filter(in_force_on(timezone.localdate()))
+            queryset = queryset.filter(attached_on(timezone.localdate()))
         return queryset

@@ -25,16 +25,26 @@ from .models import (
     Organization,
     PurchaseContract,
 )
+from .population import attached_on
 
 
 def attachments_active_on(*, on: datetime.date) -> QuerySet[Attachment]:
-    return Attachment.objects.filter(in_force_on(on))
+    """The attachments by which people are attached on the date (`population.attached_on`)."""
+    return Attachment.objects.filter(attached_on(on))
 
 
 def attachment_of(*, person: Person, on: datetime.date) -> Attachment | None:
+    """The person's attachment on the date (none on a date after their death)."""
     return (
         attachments_active_on(on=on).filter(person=person).select_related("organization", "district").first()
     )
+
+
+def attachment_attaches_from(*, attachment: Attachment, on: datetime.date) -> bool:
+    """The attachment attaches its person on the date, or will from its later first day (a
+    coupon is valid): not once it has ended, nor after the person's death."""
+    starts_later = Q(valid_from__gt=on) & attached_on(F("valid_from"))
+    return Attachment.objects.filter(attached_on(on) | starts_later, pk=attachment.pk).exists()
 
 
 def organization_attached_on(*, organization: Organization, on: datetime.date) -> QuerySet[Attachment]:
@@ -48,25 +58,17 @@ def organization_attached_on(*, organization: Organization, on: datetime.date) -
 
 
 def district_counts_on(*, organization: Organization, on: datetime.date) -> QuerySet[District]:
-    """Districts with `attached` = the number attached on the date (shown against capacity)."""
-    active = Q(attachments__valid_from__lte=on) & (
-        Q(attachments__valid_to__isnull=True) | Q(attachments__valid_to__gte=on)
-    )
+    """Districts with `attached` = the number attached on the date (shown against capacity,
+    the same count as `district_attached_on`, which the capacity rule reads)."""
     return District.objects.filter(organization=organization).annotate(
-        attached=Count("attachments", filter=active)
+        attached=Count("attachments", filter=attached_on(on, "attachments__"))
     )
 
 
 def district_attached_on(*, district: District, on: datetime.date) -> int:
-    """People the district serves on the date or will serve after it (future attachments, e.g.
-    from a campaign, take their place too, so back-dating cannot overbook a district)."""
-    return (
-        Attachment.objects.filter(district=district)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .values("person")
-        .distinct()
-        .count()
-    )
+    """The people attached to the district on the date (the `district_full` rule's input, the
+    count the attach page shows). One attachment per person on a date: rows are persons."""
+    return attachments_active_on(on=on).filter(district=district).count()
 
 
 def organizations_may_attach_on(*, on: datetime.date) -> QuerySet[Organization]:

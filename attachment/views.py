@@ -252,8 +252,7 @@ def coupon_verify(request, token):
         Coupon.objects.select_related("attachment__person", "attachment__organization"), token=token
     )
     attachment = coupon.attachment
-    today = timezone.localdate()
-    valid = attachment.valid_to is None or attachment.valid_to >= today
+    valid = selectors.attachment_attaches_from(attachment=attachment, on=timezone.localdate())
     return render(
         request, "attachment/coupon_verify.html", {"coupon": coupon, "a": attachment, "valid": valid}
     )

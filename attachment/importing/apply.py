@@ -11,6 +11,7 @@ from patients.models import Person
 
 from .. import rules
 from ..models import Attachment, Channel
+from ..population import attached_on_sql
 
 # The person's fields a register row carries: compared with the register's record, written when
 # they differ.
@@ -35,10 +36,10 @@ def _history_insert(model, source: str, history_type: str, reason_sql: str, user
 
 def classify_sql(person_sequence: str) -> list[str]:
     """Per row: the register's person (by IIN, read under the import's locks), new or changed,
-    and the attachment it matches (same organization, held on the date or starting later: the
-    register's record we already have) or needs. A new person's id is drawn from the register's
-    sequence here, so the writes need no look-up of the inserted persons (a refused or dry run
-    leaves a gap in the ids, as any rolled-back insert does)."""
+    and the attachment it matches (same organization, attaching the person on the date or from a
+    later start: the register's record we already have) or needs. A new person's id is drawn
+    from the register's sequence here, so the writes need no look-up of the inserted persons (a
+    refused or dry run leaves a gap in the ids, as any rolled-back insert does)."""
     theirs = ", ".join(f"p.{f}" for f in PERSON_FIELDS)
     ours = ", ".join(f"r.{f}" for f in PERSON_FIELDS)
     return [
@@ -59,12 +60,13 @@ def classify_sql(person_sequence: str) -> list[str]:
             LEFT JOIN patients_person p ON p.iin = r.iin
             LEFT JOIN attachment_attachment m ON m.person_id = p.id
               AND m.organization_id = r.organization_id
-              AND m.valid_from <= r.attached_on AND (m.valid_to IS NULL OR m.valid_to >= r.attached_on)""",
-        """UPDATE import_class c SET match_id = f.id,
+              AND {attached_on_sql("r.attached_on", attachment="m", person="p")}""",
+        f"""UPDATE import_class c SET match_id = f.id,
              attachment_changed = (f.district_id IS DISTINCT FROM c.district_id OR f.ground_id <> c.ground_id)
-           FROM attachment_attachment f
+           FROM attachment_attachment f JOIN patients_person fp ON fp.id = f.person_id
            WHERE c.match_id IS NULL AND c.person_id IS NOT NULL AND f.person_id = c.person_id
              AND f.organization_id = c.organization_id AND f.valid_from > c.attached_on
+             AND {attached_on_sql("f.valid_from", attachment="f", person="fp")}
              AND NOT EXISTS (SELECT 1 FROM attachment_attachment g WHERE g.person_id = c.person_id
                              AND g.valid_from > f.valid_from)""",
         "DROP TABLE IF EXISTS import_requests",

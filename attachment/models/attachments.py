@@ -186,9 +186,6 @@ class Attachment(models.Model):
     def __str__(self):
         return f"{self.person} → {self.organization} ({self.valid_from}–{self.valid_to or '…'})"
 
-    def is_active_on(self, on):
-        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
-
     def status_on(self, on) -> str:
         """Derived from the dates, so it can never disagree with them."""
         if on < self.valid_from:

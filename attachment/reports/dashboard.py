@@ -11,8 +11,6 @@ from django.db.models import Count, Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from patients.selectors import in_force_on
-
 from ..models import (
     Application,
     Attachment,
@@ -24,6 +22,7 @@ from ..models import (
     ImportRun,
     SexAgeCoefficient,
 )
+from ..population import attached_on
 
 LIST_LIMIT = 20
 HORIZON_DAYS = 366
@@ -66,17 +65,13 @@ class AttachedWidget:
         return self.today - self.before_week
 
 
-def alive_on(on: datetime.date) -> Q:
-    return Q(person__date_of_death__isnull=True) | Q(person__date_of_death__gte=on)
-
-
 def attached_change(*, organization_id: int, today: datetime.date) -> AttachedWidget:
     """Attached today, and the change since the day before this week's Monday (one query)."""
     week_start = today - datetime.timedelta(days=today.weekday())
     before = week_start - datetime.timedelta(days=1)
     counts = Attachment.objects.filter(organization_id=organization_id).aggregate(
-        today=Count("pk", filter=in_force_on(today) & alive_on(today)),
-        before=Count("pk", filter=in_force_on(before) & alive_on(before)),
+        today=Count("pk", filter=attached_on(today)),
+        before=Count("pk", filter=attached_on(before)),
     )
     return AttachedWidget(today=counts["today"], week_start=week_start, before_week=counts["before"])
 

@@ -1,11 +1,10 @@
 """Reports on the attached population: each report is ONE aggregate SQL statement, read from the
 reports database (the replica when configured), never a Python loop over attachment rows.
 
-"Attached on D" is the attachment period rule of `patients.selectors.in_force_on` written in SQL
-(`valid_from <= D AND (valid_to IS NULL OR valid_to >= D)`), plus: the person was born by D and
-had not died before D (death ends the attachment on the date of death, inclusive). Because
-attachments are dated rows that end and never vanish, a past date gives the same count however
-people move later.
+"Attached on D" is `attachment.population.attached_on_sql` (the attachment's period covers D, the
+person was born by D and had not died before D), the twin of the ORM filter every page uses.
+Because attachments are dated rows that end and never vanish, a past date gives the same count
+however people move later.
 
 Organization scoping is passed in as `organizations`: a list of ids, or None for all (the views
 take it from `patients.access`).
@@ -23,13 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from patients.models import LegalCategory, Sex
 
+from ..population import attached_on_sql
 from .routing import reports_database
 
-# SQL of "attachment a of person p is in force on %(on)s" (inclusive periods, see in_force_on).
-ACTIVE_ON = (
-    "a.valid_from <= {on} AND (a.valid_to IS NULL OR a.valid_to >= {on})"
-    " AND p.birth_date <= {on} AND (p.date_of_death IS NULL OR p.date_of_death >= {on})"
-)
 # Age in completed years on the date: the birthday itself counts.
 # (age() of two timestamps without time zone: several times cheaper than of dates, which
 # PostgreSQL would cast to timestamps with time zone.)
@@ -155,7 +150,7 @@ def population_on(
     by = [b for b in dict.fromkeys(by) if b in DIMENSIONS]
     params: dict = {"on": on}
     on_sql = "%(on)s::date"
-    where = ACTIVE_ON.format(on=on_sql) + _scope_sql(organizations, "a.organization_id", params)
+    where = attached_on_sql(on_sql) + _scope_sql(organizations, "a.organization_id", params)
     if organization is not None:
         params["organization"] = organization
         where += " AND a.organization_id = %(organization)s"
@@ -235,7 +230,7 @@ def pyramid_on(
     """Sex × age group, every age group present (zero bars included), youngest first."""
     params: dict = {"on": on}
     on_sql = "%(on)s::date"
-    where = ACTIVE_ON.format(on=on_sql) + _scope_sql(organizations, "a.organization_id", params)
+    where = attached_on_sql(on_sql) + _scope_sql(organizations, "a.organization_id", params)
     if organization is not None:
         params["organization"] = organization
         where += " AND a.organization_id = %(organization)s"
@@ -264,10 +259,11 @@ def campaign_moves(*, window, organizations: list[int] | None) -> Table:
     organization they came from / went to, and each organization's totals and net change.
 
     A move is an attachment that starts between the window's first day and the day its
-    attachments take effect (inclusive); it comes from the person's attachment that ended the day
-    before (if any). An attachment that ended in that span with no attachment the next day is a
-    loss without a new organization (death, contract end, detachment). Moves between districts of
-    one organization are not gains or losses."""
+    attachments take effect (inclusive) and attaches its person on that first day; it comes from
+    the person's attachment that ended the day before (if any). An attachment that ended in that
+    span with no attachment (attaching the person) the next day is a loss without a new
+    organization (death, contract end, detachment). Moves between districts of one organization
+    are not gains or losses."""
     params: dict = {"start": window.starts_on, "end": window.takes_effect_on}
     name = _name_column()
     area = ""
@@ -281,18 +277,24 @@ def campaign_moves(*, window, organizations: list[int] | None) -> Table:
     if organizations is not None:
         params["scope"] = list(organizations)
         scope = " WHERE x.org = ANY(%(scope)s)"
+    # An attachment moves its person when it attaches them on its first day (one that a death
+    # before it cancels moves nobody).
+    gains = attached_on_sql("n.valid_from", attachment="n", person="np")
+    follows = attached_on_sql("nxt.valid_from", attachment="nxt", person="op")
     sql = f"""
         WITH moves AS (
             SELECT n.organization_id AS to_org, prev.organization_id AS from_org, n.ground_id
               FROM attachment_attachment n
+              JOIN patients_person np ON np.id = n.person_id
               LEFT JOIN attachment_attachment prev
                 ON prev.person_id = n.person_id AND prev.valid_to = n.valid_from - 1
-             WHERE n.valid_from BETWEEN %(start)s AND %(end)s
+             WHERE n.valid_from BETWEEN %(start)s AND %(end)s AND {gains}
             UNION ALL
             SELECT NULL, o.organization_id, NULL
               FROM attachment_attachment o
+              JOIN patients_person op ON op.id = o.person_id
               LEFT JOIN attachment_attachment nxt
-                ON nxt.person_id = o.person_id AND nxt.valid_from = o.valid_to + 1
+                ON nxt.person_id = o.person_id AND nxt.valid_from = o.valid_to + 1 AND {follows}
              WHERE o.valid_to BETWEEN %(start)s::date - 1 AND %(end)s::date - 1 AND nxt.id IS NULL
         ), flows AS (
             SELECT m.to_org AS org, 'gained' AS direction, m.ground_id, m.from_org AS other
@@ -446,7 +448,7 @@ def district_load_on(*, on: datetime.date, organizations: list[int] | None) -> T
           JOIN attachment_organization og ON og.id = d.organization_id
           LEFT JOIN (SELECT a.district_id, count(*) AS n
                        FROM attachment_attachment a JOIN patients_person p ON p.id = a.person_id
-                      WHERE a.district_id IS NOT NULL AND {ACTIVE_ON.format(on="%(on)s::date")}
+                      WHERE a.district_id IS NOT NULL AND {attached_on_sql("%(on)s::date")}
                       GROUP BY a.district_id) t ON t.district_id = d.id
          WHERE TRUE{scope}
          ORDER BY og.{name}, og.bin, d.code
@@ -491,10 +493,9 @@ def planning_estimate(*, year: int, organizations: list[int] | None) -> Table:
             SELECT mo.m, a.organization_id AS org, p.sex, {AGE_ON.format(on="mo.m")} AS age,
                    count(*) AS n
               FROM months mo
-              JOIN attachment_attachment a
-                ON a.valid_from <= mo.m AND (a.valid_to IS NULL OR a.valid_to >= mo.m)
-              JOIN patients_person p ON p.id = a.person_id
-             WHERE p.birth_date <= mo.m AND (p.date_of_death IS NULL OR p.date_of_death >= mo.m){scope}
+              JOIN (attachment_attachment a JOIN patients_person p ON p.id = a.person_id)
+                ON {attached_on_sql("mo.m")}
+             WHERE TRUE{scope}
              GROUP BY 1, 2, 3, 4
         ), priced AS (
             SELECT pop.org, pop.n, c.value AS coefficient, k.amount AS norm

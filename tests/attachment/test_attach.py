@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from attachment import rules
+from attachment import rules, selectors
 from attachment.models import (
     Attachment,
     AttachmentAct,
@@ -394,12 +394,24 @@ def test_documents_checklist_incomplete_is_refused(ref, citizen, clinic):
     assert attach(citizen, clinic, ref[1], documents=["identity"]).person == citizen
 
 
-def test_district_capacity_counts_later_attachments_so_back_dating_cannot_overbook(ref, clinic, almaly):
+def test_par8_district_capacity_counts_the_attached_on_the_date_as_the_attach_page_shows(ref, clinic, almaly):
+    """§8 (the number already attached to the district): the rule reads the count of the
+    attach page, the people attached on the date (`population.attached_on`)."""
     small = DistrictFactory(organization=clinic, code="08", capacity=1)
-    attach(PersonFactory(residence_atu=almaly), clinic, ref[1], on=datetime.date(2026, 5, 4), district=small)
+    later = datetime.date(2026, 5, 4)
+    attach(PersonFactory(residence_atu=almaly), clinic, ref[1], on=later, district=small)
+    assert [d.attached for d in selectors.district_counts_on(organization=clinic, on=ON)] == [0]
+    assert (
+        attach(PersonFactory(residence_atu=almaly), clinic, ref[1], on=ON, district=small).district == small
+    )
+    assert [d.attached for d in selectors.district_counts_on(organization=clinic, on=later)] == [2]
     assert (
         refused_code(
-            person=PersonFactory(residence_atu=almaly), organization=clinic, ground=ref[1], district=small
+            person=PersonFactory(residence_atu=almaly),
+            organization=clinic,
+            ground=ref[1],
+            on=later,
+            district=small,
         )
         == rules.DISTRICT_FULL
     )
