@@ -99,13 +99,13 @@ def list_page(client, clinic, on):
 
 def csv_export(client, clinic, on):
     response = client.get(reverse("importing:export", args=[clinic.pk, "csv"]), {"on": on.isoformat()})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode().lstrip("\ufeff"))))
     return {row[1].lower() for row in rows[1:]}
 
 
 def xlsx_export(client, clinic, on):
     response = client.get(reverse("importing:export", args=[clinic.pk, "xlsx"]), {"on": on.isoformat()})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     return {row[1].lower() for row in list(sheet.iter_rows(values_only=True))[1:]}
 
 
