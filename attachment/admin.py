@@ -16,6 +16,7 @@ from .models import (
     AttachmentAct,
     AtuComparisonLevel,
     CalendarDay,
+    CalendarYear,
     CampaignWindow,
     CapitationNorm,
     Coupon,
@@ -26,6 +27,7 @@ from .models import (
     ImportRun,
     IntegrationPeriod,
     Organization,
+    PublicHoliday,
     PurchaseContract,
     Refusal,
     RefusalReason,
@@ -214,9 +216,21 @@ class FreeChoiceLimitAdmin(AuditedAdmin):
 @admin.register(CalendarDay)
 class CalendarDayAdmin(AuditedAdmin):
     resource_classes = [resources.CalendarDayResource]
-    list_display = ["date", "is_working", "name"]
+    list_display = ["date", "is_working", "name_ru", "name_kk", "source"]
     list_filter = ["is_working"]
     date_hierarchy = "date"
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(AuditedAdmin):
+    resource_classes = [resources.PublicHolidayResource]
+    list_display = ["day", "month", "name_ru", "name_kk", "moves_off_weekend", "valid_from", "valid_to"]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(AuditedAdmin):
+    resource_classes = [resources.CalendarYearResource]
+    list_display = ["year", "confirmed", "note"]
 
 
 @admin.register(RefusalReason)

@@ -1,10 +1,8 @@
 """Reference data of attachment: the nine grounds of §10, the ground rules of §3-1/§11, refusal
-reasons, campaign windows, the ATU comparison level, the free-choice limit, the working calendar
+reasons, the recurring campaign window, the ATU comparison level, the free-choice limit, the working calendar
 and the staff roles. Idempotent: rows are created when missing and never overwritten."""
 
 import datetime
-
-import holidays
 
 from patients.access import roles_ensure
 from patients.models import LegalCategory
@@ -13,13 +11,13 @@ from patients.reference_data import create_missing
 from . import rules
 from .models import (
     AtuComparisonLevel,
-    CalendarDay,
     CampaignWindow,
     Channel,
     FreeChoiceLimit,
     Ground,
     GroundCondition,
     GroundRule,
+    PublicHoliday,
     RefusalReason,
 )
 
@@ -155,8 +153,40 @@ REFUSAL_REASONS = [
 ]
 
 # Seed 002 §10.3: 15 September – 15 November; the new clinic serves from 1 January next year.
-CAMPAIGN_YEARS = [2026, 2027]
-CALENDAR_YEARS = [2026, 2027]
+# One country-wide row without a year: it recurs every year from the rules' first year
+# (`rules.window_in_year`); administrators add rows for a year or an ATU.
+CAMPAIGN_STARTS, CAMPAIGN_ENDS = (9, 15), (11, 15)  # (month, day)
+
+# Public holidays on fixed days, law "On holidays in the Republic of Kazakhstan" No. 267 of
+# 13.12.2001 as amended: (month, day, kk, ru, moves off a weekend, valid from, valid to). The
+# religious holidays (Orthodox Christmas, Kurban ait) do not move; Kurban ait's date changes
+# every year and is entered as a dated calendar day, like the transfer decrees.
+HOLIDAYS_LAW = "Закон РК «О праздниках в Республике Казахстан» от 13.12.2001 № 267"
+_D = datetime.date
+_SINCE = _D(2002, 1, 1)
+_NEW_YEAR = ("Жаңа жыл", "Новый год")
+_NAURYZ = ("Наурыз мейрамы", "Наурыз мейрамы")
+_CONSTITUTION = ("Қазақстан Республикасының Конституциясы күні", "День Конституции Республики Казахстан")
+_INDEPENDENCE = ("Тәуелсіздік күні", "День Независимости")
+PUBLIC_HOLIDAYS = [
+    (1, 1, *_NEW_YEAR, True, _SINCE, None),
+    (1, 2, *_NEW_YEAR, True, _SINCE, None),
+    (1, 7, "Православиелік Рождество", "Православное Рождество", False, _D(2006, 1, 1), None),
+    (3, 8, "Халықаралық әйелдер күні", "Международный женский день", True, _SINCE, None),
+    (3, 15, *_CONSTITUTION, True, _D(2027, 1, 1), None),
+    (3, 21, *_NAURYZ, True, _D(2010, 1, 1), None),
+    (3, 22, *_NAURYZ, True, _SINCE, None),
+    (3, 23, *_NAURYZ, True, _D(2010, 1, 1), None),
+    (5, 1, "Қазақстан халқының бірлігі мерекесі", "Праздник единства народа Казахстана", True, _SINCE, None),
+    (5, 7, "Отан Қорғаушы күні", "День защитника Отечества", True, _D(2013, 1, 1), None),
+    (5, 9, "Жеңіс күні", "День Победы", True, _SINCE, None),
+    (7, 6, "Астана күні", "День Столицы", True, _D(2009, 1, 1), None),
+    (8, 30, *_CONSTITUTION, True, _SINCE, _D(2025, 12, 31)),
+    (10, 25, "Республика күні", "День Республики", True, _D(2022, 1, 1), None),
+    (12, 1, "Тұңғыш Президент күні", "День Первого Президента", True, _D(2012, 1, 1), _D(2021, 12, 31)),
+    (12, 16, *_INDEPENDENCE, True, _SINCE, None),
+    (12, 17, *_INDEPENDENCE, True, _SINCE, _D(2021, 12, 31)),
+]
 
 
 def _ground_rules(grounds) -> int:
@@ -183,9 +213,18 @@ def _ground_rules(grounds) -> int:
 
 def _calendar() -> int:
     created = 0
-    days = holidays.country_holidays("KZ", years=CALENDAR_YEARS, language="ru")
-    for day, name in sorted(days.items()):
-        created += create_missing(CalendarDay, {"date": day}, {"is_working": False, "name": name[:200]})[1]
+    for month, day, kk, ru, moves, valid_from, valid_to in PUBLIC_HOLIDAYS:
+        created += create_missing(
+            PublicHoliday,
+            {"month": month, "day": day, "valid_from": valid_from},
+            {
+                "name_kk": kk,
+                "name_ru": ru,
+                "moves_off_weekend": moves,
+                "valid_to": valid_to,
+                "source": HOLIDAYS_LAW,
+            },
+        )[1]
     return created
 
 
@@ -206,16 +245,16 @@ def load() -> int:
     created += _ground_rules(grounds)
     for code, kk, ru in REFUSAL_REASONS:
         created += create_missing(RefusalReason, {"code": code}, {"name_kk": kk, "name_ru": ru})[1]
-    for year in CAMPAIGN_YEARS:
-        created += create_missing(
-            CampaignWindow,
-            {"year": year, "atu": None},
-            {
-                "starts_on": datetime.date(year, 9, 15),
-                "ends_on": datetime.date(year, 11, 15),
-                "takes_effect_on": datetime.date(year + 1, 1, 1),
-            },
-        )[1]
+    first = RULES_IN_FORCE_FROM.year
+    created += create_missing(
+        CampaignWindow,
+        {"year": None, "atu": None},
+        {
+            "starts_on": datetime.date(first, *CAMPAIGN_STARTS),
+            "ends_on": datetime.date(first, *CAMPAIGN_ENDS),
+            "takes_effect_on": datetime.date(first + 1, 1, 1),
+        },
+    )[1]
     for applies_to, level in (
         (AtuComparisonLevel.AppliesTo.CITY, AtuComparisonLevel.Level.REGION),
         (AtuComparisonLevel.AppliesTo.OTHER, AtuComparisonLevel.Level.DISTRICT),

@@ -8,6 +8,7 @@ from .models import (
     Attachment,
     AtuComparisonLevel,
     CalendarDay,
+    CalendarYear,
     CampaignWindow,
     District,
     FreeChoiceLimit,
@@ -15,6 +16,7 @@ from .models import (
     GroundRule,
     IntegrationPeriod,
     Organization,
+    PublicHoliday,
     PurchaseContract,
     RefusalReason,
 )
@@ -59,7 +61,9 @@ GroundRuleResource = _resource(GroundRule)
 CampaignWindowResource = _resource(CampaignWindow)
 AtuComparisonLevelResource = _resource(AtuComparisonLevel)
 FreeChoiceLimitResource = _resource(FreeChoiceLimit)
-CalendarDayResource = _resource(CalendarDay, ["date"], ["date", "is_working", "name"])
+CalendarDayResource = _resource(CalendarDay, ["date"], ["date", "is_working", "name_kk", "name_ru", "source"])
+PublicHolidayResource = _resource(PublicHoliday)
+CalendarYearResource = _resource(CalendarYear, ["year"], ["year", "confirmed", "note"])
 RefusalReasonResource = _resource(RefusalReason, ["code"], ["code", "name_kk", "name_ru"])
 OrganizationResource = _resource(Organization, ["bin"])
 DistrictResource = _resource(District)

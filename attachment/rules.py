@@ -112,21 +112,68 @@ def ground_rule(rules: Iterable, *, category: int, ground_code: int, on: datetim
     return None
 
 
+@dataclass(frozen=True)
+class DatedWindow:
+    """A recurring campaign window (a row without a year) moved to one year."""
+
+    row: object
+    year: int
+    atu_kato: str | None
+    starts_on: datetime.date
+    ends_on: datetime.date
+    takes_effect_on: datetime.date
+
+    @property
+    def atu_id(self):
+        return self.row.atu_id
+
+    @property
+    def atu(self):
+        return self.row.atu
+
+
+def window_in_year(window, year: int):
+    """The window's dates in the year: a row for a year as recorded (None in other years); a
+    recurring row moved to the year by whole years from its start date (None before that year;
+    29 February becomes the 28th, as in PostgreSQL's date arithmetic)."""
+    if window.year is not None:
+        return window if window.year == year else None
+    months = (year - window.starts_on.year) * 12
+    if months < 0:
+        return None
+    return DatedWindow(
+        row=window,
+        year=year,
+        atu_kato=window.atu_kato,
+        starts_on=add_months(window.starts_on, months),
+        ends_on=add_months(window.ends_on, months),
+        takes_effect_on=add_months(window.takes_effect_on, months),
+    )
+
+
 def campaign_window(windows: Iterable, *, person_katos: Sequence[str], on: datetime.date):
     """The campaign window covering the date for the residence, or None (§10.3).
 
     A window set for the person's ATU (or a unit above it) replaces the country-wide window of
-    that year; the nearest unit wins."""
-    candidates = [
-        w for w in windows if w.year == on.year and (w.atu_kato is None or w.atu_kato in person_katos)
+    that year; the nearest unit wins. For one unit, a row for the year replaces its recurring
+    row (`window_in_year`), so the country-wide recurring window opens in any year."""
+    katos = list(person_katos)
+    dated = [
+        d
+        for w in windows
+        if (w.atu_kato is None or w.atu_kato in katos) and (d := window_in_year(w, on.year)) is not None
     ]
-    specific = [w for w in candidates if w.atu_kato is not None]
-    if specific:
-        candidates = [min(specific, key=lambda w: list(person_katos).index(w.atu_kato))]
-    for window in candidates:
-        if window.starts_on <= on <= window.ends_on:
-            return window
-    return None
+    if not dated:
+        return None
+    # The nearest unit first; for one unit, the row for the year before the recurring row.
+    window = min(
+        dated,
+        key=lambda d: (
+            katos.index(d.atu_kato) if d.atu_kato is not None else len(katos),
+            isinstance(d, DatedWindow),
+        ),
+    )
+    return window if window.starts_on <= on <= window.ends_on else None
 
 
 def comparison_level(levels: Iterable, *, in_city: bool, on: datetime.date) -> int:
@@ -168,8 +215,44 @@ def free_choice_exceeded(
 
 
 def is_working_day(day: datetime.date, exceptions: Mapping[datetime.date, bool]) -> bool:
-    """Monday to Friday, unless the calendar table says otherwise (holidays, transferred days)."""
+    """Monday to Friday, unless the calendar says otherwise (holidays, transferred days)."""
     return exceptions.get(day, day.weekday() < 5)
+
+
+def public_holidays_in(holidays: Iterable, *, year: int) -> dict[datetime.date, tuple[object, bool]]:
+    """The days off of the fixed public holidays in force in the year: date -> (holiday row,
+    whether it is a day off moved from a weekend). A holiday on a Saturday or Sunday that
+    `moves_off_weekend` gives the next weekday that is no holiday itself (Labour Code art. 85;
+    religious holidays do not move)."""
+    days: dict[datetime.date, tuple[object, bool]] = {}
+    for row in holidays:
+        day = datetime.date(year, row.month, row.day)
+        if in_force(row, day):
+            days[day] = (row, False)
+    for day, (row, _moved) in sorted(days.items()):
+        if day.weekday() < 5 or not row.moves_off_weekend:
+            continue
+        moved = day + datetime.timedelta(days=1)
+        while moved.weekday() >= 5 or moved in days:
+            moved += datetime.timedelta(days=1)
+        days[moved] = (row, True)
+    return days
+
+
+def calendar_exceptions(
+    *, holidays: Iterable, days: Iterable, start: datetime.date, end: datetime.date
+) -> dict[datetime.date, bool]:
+    """The working calendar between two dates as exceptions to Monday–Friday: the fixed public
+    holidays (`public_holidays_in`) of every year, then the dated rows (movable holidays such as
+    Kurban ait, transfer decrees: a Saturday declared a working day is one), which win."""
+    holidays = list(holidays)
+    exceptions: dict[datetime.date, bool] = {}
+    for year in range(start.year - 1, end.year + 1):  # a day off moved from late December
+        for day in public_holidays_in(holidays, year=year):
+            if start <= day <= end:
+                exceptions[day] = False
+    exceptions.update((d.date, d.is_working) for d in days if start <= d.date <= end)
+    return exceptions
 
 
 def due_by(received_at: datetime.datetime, exceptions: Mapping[datetime.date, bool]) -> datetime.datetime:
@@ -488,15 +571,23 @@ def decide_sql(*, requests: str, out: str, channel: str, skip_missing: bool) -> 
         ON lvl.applies_to = CASE WHEN ra.in_city THEN 'city' ELSE 'other' END
         AND {in_force_sql("lvl", "r.on_date")}
       LEFT JOIN LATERAL (
-        SELECT w.starts_on, w.ends_on, w.takes_effect_on
-        FROM attachment_campaignwindow w
-        LEFT JOIN rule_atu_chain ch ON ch.atu_id = r.residence_atu_id AND ch.ancestor_id = w.atu_id
-        WHERE gr.campaign_only AND w.year = extract(year FROM r.on_date)::int
-          AND (w.atu_id IS NULL OR ch.ancestor_id IS NOT NULL)
-        ORDER BY ch.depth NULLS LAST LIMIT 1
+        SELECT (w.starts_on + w.shift)::date AS starts_on, (w.ends_on + w.shift)::date AS ends_on,
+               (w.takes_effect_on + w.shift)::date AS takes_effect_on
+        FROM (
+          SELECT cw.*, ch.depth, CASE WHEN cw.year IS NULL THEN make_interval(
+                   years => extract(year FROM r.on_date)::int - extract(year FROM cw.starts_on)::int)
+                 ELSE interval '0 days' END AS shift
+          FROM attachment_campaignwindow cw
+          LEFT JOIN rule_atu_chain ch ON ch.atu_id = r.residence_atu_id AND ch.ancestor_id = cw.atu_id
+          WHERE gr.campaign_only
+            AND (cw.year = extract(year FROM r.on_date)::int
+                 OR (cw.year IS NULL AND extract(year FROM cw.starts_on) <= extract(year FROM r.on_date)))
+            AND (cw.atu_id IS NULL OR ch.ancestor_id IS NOT NULL)
+        ) w
+        ORDER BY w.depth NULLS LAST, w.year IS NULL LIMIT 1
       ) win ON true
       OFFSET 0"""
-    # campaign_window + decision.starts_on; contract end (§9-1).
+    # campaign_window (window_in_year) + decision.starts_on; contract end (§9-1).
     timed = f"""
       SELECT f.*,
         (f.campaign_only AND f.win_from IS NOT NULL AND f.win_from <= f.on_date

@@ -23,6 +23,7 @@ from .models import (
     GroundRule,
     IntegrationPeriod,
     Organization,
+    PublicHoliday,
     PurchaseContract,
 )
 from .population import attached_on
@@ -224,7 +225,15 @@ def contract_ends_on(
 
 
 def calendar_exceptions(*, start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
-    return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_working"))
+    """The working calendar between two dates (any year): fixed public holidays and dated rows."""
+    return rules.calendar_exceptions(
+        holidays=PublicHoliday.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=start), valid_from__lte=end
+        ),
+        days=CalendarDay.objects.filter(date__range=(start, end)),
+        start=start,
+        end=end,
+    )
 
 
 def applications_queue(*, organizations: QuerySet[Organization]) -> QuerySet[Application]:

@@ -38,6 +38,7 @@ def home(request):
         context["administrator"] = True
         context["imports_running"] = dashboard.imports_running()
         context["rule_changes"] = dashboard.rule_changes_pending(today=today)
+        context["calendar_unconfirmed"] = dashboard.calendar_unconfirmed(today=today)
     return render(request, "attachment/dashboard.html", context)
 
 

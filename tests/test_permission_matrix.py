@@ -34,6 +34,7 @@ from attachment.models import (
     AttachmentAct,
     AtuComparisonLevel,
     CalendarDay,
+    CalendarYear,
     CampaignWindow,
     CapitationNorm,
     FreeChoiceLimit,
@@ -41,6 +42,7 @@ from attachment.models import (
     GroundRule,
     ImportRun,
     IntegrationPeriod,
+    PublicHoliday,
     PurchaseContract,
     RefusalReason,
     SexAgeCoefficient,
@@ -204,6 +206,8 @@ ADMIN_MODELS = {
     "attachment.AtuComparisonLevel": "ours",
     "attachment.FreeChoiceLimit": "ours",
     "attachment.CalendarDay": "ours",
+    "attachment.PublicHoliday": "ours",
+    "attachment.CalendarYear": "ours",
     "attachment.RefusalReason": "ours",
     "attachment.AttachmentAct": "ours",
     "attachment.Application": "received",
@@ -450,7 +454,15 @@ def world(db, clinic1, district1, registrar1, registrar2, head1, rules_admin, au
         kind=AttachmentAct.Kind.choices[0][0], number="1", date=ON, issuer="Akimat"
     )
     objects["attachment.CalendarDay"] = CalendarDay.objects.create(date=ON, is_working=True)
-    for model in (GroundRule, CampaignWindow, AtuComparisonLevel, FreeChoiceLimit, RefusalReason):
+    objects["attachment.CalendarYear"] = CalendarYear.objects.create(year=ON.year)
+    for model in (
+        GroundRule,
+        CampaignWindow,
+        AtuComparisonLevel,
+        FreeChoiceLimit,
+        RefusalReason,
+        PublicHoliday,
+    ):
         objects[model._meta.label] = model.objects.order_by("pk").first()
     coverage_reference.load()
     for model in (LegalAct, Package, PackageItem, EligibilityRule, Disease, ServiceLimit, LeafletSection):

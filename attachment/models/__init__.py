@@ -13,10 +13,12 @@ from .reports import REPORT_PERMISSION, AgeGroup, AgeRange, CapitationNorm, SexA
 from .rules import (
     AtuComparisonLevel,
     CalendarDay,
+    CalendarYear,
     CampaignWindow,
     FreeChoiceLimit,
     GroundCondition,
     GroundRule,
+    PublicHoliday,
 )
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "AttachmentStatus",
     "BilingualName",
     "CalendarDay",
+    "CalendarYear",
     "CampaignWindow",
     "CapitationNorm",
     "Channel",
@@ -43,6 +46,7 @@ __all__ = [
     "ImportRun",
     "IntegrationPeriod",
     "Organization",
+    "PublicHoliday",
     "PurchaseContract",
     "Refusal",
     "RefusalReason",

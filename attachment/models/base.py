@@ -5,6 +5,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def in_language(kk: str, ru: str) -> str:
+    """The Kazakh text on Kazakh pages, the Russian one elsewhere."""
+    return kk if (get_language() or "").startswith("kk") else ru
+
+
 class BilingualName(models.Model):
     name_kk = models.CharField(_("name (Kazakh)"), max_length=300)
     name_ru = models.CharField(_("name (Russian)"), max_length=300)
@@ -17,4 +22,4 @@ class BilingualName(models.Model):
 
     @property
     def name(self):
-        return self.name_kk if (get_language() or "").startswith("kk") else self.name_ru
+        return in_language(self.name_kk, self.name_ru)

@@ -1,5 +1,7 @@
 """The rule tables of attachment: ground rules, ATU levels, campaign windows, limits, calendar."""
 
+import datetime
+
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.db import models
@@ -16,6 +18,7 @@ from patients.models import (
 )
 
 from .attachments import Channel, Ground
+from .base import in_language
 
 
 class GroundCondition(models.TextChoices):
@@ -108,9 +111,17 @@ class AtuComparisonLevel(models.Model):
 
 
 class CampaignWindow(models.Model):
-    """The Fund's attachment campaign (ground 3, §10.3): dates and effective date are data."""
+    """The Fund's attachment campaign (ground 3, §10.3): dates and effective date are data.
 
-    year = models.PositiveSmallIntegerField(_("year"))
+    A row without a year recurs every year from the year of its start date: its dates give the
+    day and month (the effective date may fall in the next year, as 1 January does). A row for a
+    year replaces the recurring row of the same unit in that year; a row of an ATU (or a unit
+    above the residence) replaces the country-wide rows, the nearest unit winning
+    (`rules.campaign_window`)."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, help_text=_("Empty: every year, from the year of the start date.")
+    )
     atu = models.ForeignKey(
         Atu,
         models.PROTECT,
@@ -128,7 +139,7 @@ class CampaignWindow(models.Model):
     class Meta:
         verbose_name = _("campaign window")
         verbose_name_plural = _("campaign windows")
-        ordering = ["-year", "atu"]
+        ordering = [models.F("year").desc(nulls_last=True), "atu"]
         constraints = [
             models.CheckConstraint(
                 name="campaignwindow_dates_ordered",
@@ -138,6 +149,20 @@ class CampaignWindow(models.Model):
                     "The campaign must end after it starts and take effect after it starts."
                 ),
             ),
+            models.CheckConstraint(
+                # A recurring window lies within one calendar year and takes effect within a year
+                # of its start, so that each year has exactly one.
+                name="campaignwindow_recurring_within_a_year",
+                condition=Q(year__isnull=False)
+                | (
+                    Q(ends_on__year=models.F("starts_on__year"))
+                    & Q(takes_effect_on__lt=models.F("starts_on") + datetime.timedelta(days=365))
+                ),
+                violation_error_message=_(
+                    "A window for every year must end within its calendar year and take effect "
+                    "within a year of its start."
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["year", "atu"], name="campaignwindow_one_per_year_atu", nulls_distinct=False
             ),
@@ -145,7 +170,8 @@ class CampaignWindow(models.Model):
 
     def __str__(self):
         where = self.atu or _("whole country")  # outside the f-string, where makemessages finds it
-        return f"{self.year} {where}: {self.starts_on:%d.%m}–{self.ends_on:%d.%m}"
+        year = self.year or _("every year")
+        return f"{year} {where}: {self.starts_on:%d.%m}–{self.ends_on:%d.%m}"
 
 
 class FreeChoiceLimit(models.Model):
@@ -173,12 +199,69 @@ class FreeChoiceLimit(models.Model):
         return f"{self.ground.code}: {self.max_count} / {self.months}"
 
 
+class PublicHoliday(models.Model):
+    """A public holiday on a fixed day of the year (law "On holidays"), with its Kazakh and
+    Russian names. A holiday that falls on a Saturday or Sunday moves the day off to the next
+    working day when `moves_off_weekend` (not the religious holidays). Movable holidays (Kurban
+    ait) and transfers by decree are dated rows of `CalendarDay`."""
+
+    month = models.PositiveSmallIntegerField(_("month"))
+    day = models.PositiveSmallIntegerField(_("day"))
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    moves_off_weekend = models.BooleanField(
+        _("a weekend holiday moves the day off to the next working day"), default=True
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["month", "day", "valid_from"]
+        constraints = [
+            period_is_ordered("publicholiday_period_ordered"),
+            models.CheckConstraint(
+                # 29 February is no fixed holiday: it would not exist in most years.
+                name="publicholiday_day_of_year",
+                condition=Q(month__gte=1, month__lte=12, day__gte=1)
+                & (
+                    Q(month__in=[1, 3, 5, 7, 8, 10, 12], day__lte=31)
+                    | Q(month__in=[4, 6, 9, 11], day__lte=30)
+                    | Q(month=2, day__lte=28)
+                ),
+                violation_error_message=_("No such day in every year."),
+            ),
+            ExclusionConstraint(
+                name="publicholiday_one_per_day",
+                expressions=[
+                    ("month", RangeOperators.EQUAL),
+                    ("day", RangeOperators.EQUAL),
+                    (DateRange("valid_from", "valid_to"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_("Another holiday on this day is in force then."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day:02d}.{self.month:02d} {self.name}"
+
+    @property
+    def name(self):
+        return in_language(self.name_kk, self.name_ru)
+
+
 class CalendarDay(models.Model):
-    """An exception to the Monday–Friday working week: a public holiday or a transferred day."""
+    """A dated exception to the working week: a movable holiday (Kurban ait), a day off moved by a
+    transfer decree, or a Saturday or Sunday that a decree makes a working day."""
 
     date = models.DateField(_("date"), unique=True)
     is_working = models.BooleanField(_("working day"))
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("E.g. the decree."))
     history = audit_history()
 
     class Meta:
@@ -188,3 +271,25 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%d.%m.%Y} {self.name}"
+
+    @property
+    def name(self):
+        return in_language(self.name_kk, self.name_ru)
+
+
+class CalendarYear(models.Model):
+    """A rules administrator confirms a year's working calendar once its movable holidays and
+    transfer decrees are entered; the start page warns ahead of a year without confirmation."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("E.g. the decrees entered."))
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from .. import rules
 from ..models import (
     Application,
     Attachment,
     AtuComparisonLevel,
+    CalendarYear,
     CampaignWindow,
     CapitationNorm,
     FreeChoiceLimit,
@@ -76,6 +78,21 @@ def attached_change(*, organization_id: int, today: datetime.date) -> AttachedWi
     return AttachedWidget(today=counts["today"], week_start=week_start, before_week=counts["before"])
 
 
+CALENDAR_NOTICE_DAYS = 60
+
+
+def calendar_unconfirmed(*, today: datetime.date, days: int = CALENDAR_NOTICE_DAYS) -> list[int]:
+    """Years without a confirmed working calendar that a rules administrator should see: this
+    year, and the next one from `days` days before it begins."""
+    years = [today.year]
+    if datetime.date(today.year + 1, 1, 1) - today <= datetime.timedelta(days=days):
+        years.append(today.year + 1)
+    confirmed = set(
+        CalendarYear.objects.filter(year__in=years, confirmed=True).values_list("year", flat=True)
+    )
+    return [year for year in years if year not in confirmed]
+
+
 class RuleChange(NamedTuple):
     on: datetime.date
     what: str
@@ -123,10 +140,12 @@ def attachment_rule_changes(*, today: datetime.date, until: datetime.date) -> li
     # Labels outside the f-strings below, where makemessages finds them.
     window_label, norm_label = _("campaign window"), _("per-capita norm (CPN)")
     coefficient_label = _("sex-age coefficient")
-    for window in CampaignWindow.objects.filter(starts_on__gt=today, starts_on__lte=until).select_related(
-        "atu"
-    ):
-        changes.append(RuleChange(window.starts_on, f"{window_label}: {window}", _("opens")))
+    windows = CampaignWindow.objects.filter(Q(year__isnull=True) | Q(year__gte=today.year))
+    for window in windows.select_related("atu").annotate(atu_kato=F("atu__kato")):
+        for year in range(today.year, until.year + 1):  # a recurring window opens every year
+            dated = rules.window_in_year(window, year)
+            if dated is not None and today < dated.starts_on <= until:
+                changes.append(RuleChange(dated.starts_on, f"{window_label}: {window}", _("opens")))
     for norm in CapitationNorm.objects.filter(valid_from__gt=today, valid_from__lte=until):
         changes.append(RuleChange(norm.valid_from, f"{norm_label}: {norm.amount}", STARTS))
     coefficients = SexAgeCoefficient.objects.filter(valid_from__gt=today, valid_from__lte=until)

@@ -4,11 +4,13 @@ import datetime
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Atu
 
+from .. import rules
 from ..models import CampaignWindow, District, Organization
 from .selectors import DIMENSION_CHOICES
 
@@ -85,20 +87,24 @@ class DistrictLoadFilterForm(ScopedFilterForm):
 
 class CampaignFilterForm(ScopedFilterForm):
     window = forms.ModelChoiceField(
-        label=_("campaign"), queryset=CampaignWindow.objects.select_related("atu"), required=False
+        label=_("campaign"),
+        queryset=CampaignWindow.objects.select_related("atu").annotate(atu_kato=F("atu__kato")),
+        required=False,
     )
 
     def clean_window(self):
-        window = self.cleaned_data.get("window")
-        if window is None:
-            # The latest campaign that has started.
-            window = (
-                CampaignWindow.objects.filter(starts_on__lte=today())
-                .select_related("atu")
-                .order_by("-starts_on")
-                .first()
-            )
-        return window
+        """The chosen window, or every window, in the latest year it has started (a recurring
+        window in this year's or last year's dates); the latest of them."""
+        window, on = self.cleaned_data.get("window"), today()
+        rows = [window] if window is not None else list(self.fields["window"].queryset)
+        started = [
+            dated
+            for row in rows
+            for dated in (rules.window_in_year(row, on.year), rules.window_in_year(row, on.year - 1))
+            if dated is not None and dated.starts_on <= on
+        ]
+        latest = max(started, key=lambda w: w.starts_on, default=None)
+        return window if latest is None and window is not None and window.year else latest
 
 
 class ApplicationsFilterForm(ScopedFilterForm):

@@ -7,7 +7,14 @@ import pytest
 from django.db import connection
 
 from attachment import rules
-from attachment.models import Attachment, AttachmentAct, Channel, IntegrationPeriod, PurchaseContract
+from attachment.models import (
+    Attachment,
+    AttachmentAct,
+    CampaignWindow,
+    Channel,
+    IntegrationPeriod,
+    PurchaseContract,
+)
 from attachment.services import attachment_create, attachment_decide
 from patients.models import Atu, InsuredStatusPeriod, LegalCategory
 
@@ -65,6 +72,8 @@ def scenario_ids():
         "outside_atu",
         "campaign_closed",
         "campaign_open_starts_1_january",
+        "campaign_recurring_window_in_2028",
+        "campaign_year_row_replaces_recurring_window",
         "free_choice_limit",
         "later_attachment",
         "dead",
@@ -103,6 +112,15 @@ def test_import_and_attach_service_decide_alike(ref, clinic, other_clinic, almal
     elif scenario == "campaign_open_starts_1_january":
         ground, on = ref[3], datetime.date(2026, 10, 1)
         attach(person, other_clinic, ref[1], datetime.date(2025, 5, 5))
+    elif scenario in ("campaign_recurring_window_in_2028", "campaign_year_row_replaces_recurring_window"):
+        ground, on = ref[3], datetime.date(2028, 11, 10)
+        if scenario == "campaign_year_row_replaces_recurring_window":  # closes on 1 November
+            CampaignWindow.objects.create(
+                year=2028,
+                starts_on=datetime.date(2028, 9, 1),
+                ends_on=datetime.date(2028, 11, 1),
+                takes_effect_on=datetime.date(2029, 1, 1),
+            )
     elif scenario == "free_choice_limit":
         attach(person, other_clinic, ref[2], datetime.date(2025, 6, 1))
         on = datetime.date(2026, 5, 1)
