@@ -43,6 +43,7 @@ run: install
 	fi; \
 	export DEBUG=$${DEBUG:-1}; \
 	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py createcachetable; \
 	$(PY) manage.py load_reference_data; \
 	$(PY) manage.py demo_data; \
 	setsid $(PY) manage.py db_worker & worker=$$!; \

@@ -7,7 +7,7 @@ from patients.access import scope_to_organization
 from patients.models import InsuranceContract
 
 from . import rules
-from .models import Channel, District, Ground, Organization
+from .models import Application, Channel, District, Ground, Organization
 
 CLINIC_CHANNELS = [(c.value, c.label) for c in (Channel.CLINIC, Channel.EGOV, Channel.INSURER)]
 
@@ -95,3 +95,17 @@ class DeathForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the change"), max_length=300, help_text=_("E.g. the death certificate number.")
     )
+
+
+class ApplicationDecisionForm(forms.Form):
+    """The application decided from the queue: one of the user's organizations' (a wrong or
+    foreign id is a form error, never a query with it)."""
+
+    application = forms.ModelChoiceField(
+        Application.objects.none(),
+        error_messages={"invalid_choice": _("This application is not in your queue.")},
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = Application.objects.filter(organization__in=organizations)

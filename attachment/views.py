@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from patients.access import organization_id_of, require_act_for, scope_to_organization
@@ -17,8 +18,8 @@ from patients.models import Person
 
 from . import printing, rules, selectors, services
 from .filters import AttachedFilter
-from .forms import AttachForm, DeathForm, FamilyAttachForm
-from .models import Application, Attachment, Channel, Coupon, Ground, Organization, Refusal
+from .forms import ApplicationDecisionForm, AttachForm, DeathForm, FamilyAttachForm
+from .models import Attachment, Channel, Coupon, Ground, Organization, Refusal
 from .reports import dashboard
 
 PAGE_SIZE = 50
@@ -247,6 +248,7 @@ def coupon_pdf(request, pk):
 
 
 @login_not_required
+@never_cache  # a masked name and dates: not for shared caches
 def coupon_verify(request, token):
     """Public: only whether the coupon is valid, the organization, the dates and a masked name."""
     coupon = get_object_or_404(
@@ -295,9 +297,11 @@ def application_queue(request):
     """Received applications with their due time, the earliest due (overdue) first."""
     organizations = scope_to_organization(Organization.objects.all(), request.user, "pk")
     if request.method == "POST":
-        application = get_object_or_404(
-            Application.objects.filter(organization__in=organizations), pk=request.POST.get("application")
-        )
+        form = ApplicationDecisionForm(request.POST, organizations=organizations)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["application"]))
+            return redirect("attachment:queue")
+        application = form.cleaned_data["application"]
         require_act_for(request.user, application.organization_id)
         try:
             result = services.application_decide(

@@ -51,12 +51,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before any view or session look-up: a NUL in the request is a 400 (PostgreSQL refuses it).
+    "config.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.AddressRateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -100,6 +104,11 @@ if DATABASE_REPLICA_URL:
 REPORTS_DATABASE = "replica" if DATABASE_REPLICA_URL else "default"
 DATABASE_ROUTERS = ["attachment.reports.routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Rate-limit counters are shared by every web worker: the cache is a table of the database
+# (`manage.py createcachetable` creates it; the test runner does so itself).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bekitu_cache"}}
+# The public coupon check, per client address.
+COUPON_CHECKS_PER_MINUTE = int(os.environ.get("COUPON_CHECKS_PER_MINUTE", 30))
 
 # Brute-force protection first (django-axes refuses a locked-out username and address before
 # the password is even checked), then the ordinary password check. Every login path passes the
@@ -113,6 +122,9 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 1))  # hours
 # A clinic's staff share one address behind NAT: lock the username at that address, not the clinic.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Password spraying across usernames: wrong passwords from one address (all usernames together)
+# within the cool-off period before that address is refused (config/middleware.py).
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", 30))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind N reverse proxies set AXES_PROXY_COUNT=N; otherwise X-Forwarded-For is not trusted.
 if os.environ.get("AXES_PROXY_COUNT"):

@@ -1,10 +1,25 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from attachment.views import coupon_verify, home
+
+
+class TokenConverter:
+    """A coupon's verification token (URL-safe base64): anything else is a 404 before a query."""
+
+    regex = "[A-Za-z0-9_-]{1,64}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TokenConverter, "token")
 
 urlpatterns = [
     path("", home, name="home"),
@@ -25,7 +40,7 @@ urlpatterns = [
     path("persons/", include("patients.urls")),
     path("persons/", include("coverage.urls")),
     path("attachments/", include("attachment.urls")),
-    path("coupons/<str:token>/", coupon_verify, name="coupon_verify"),
+    path("coupons/<token:token>/", coupon_verify, name="coupon_verify"),
     path("reports/", include("attachment.reports.urls")),
     path("imports/", include("attachment.importing.urls")),
     path("admin/", admin.site.urls),

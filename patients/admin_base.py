@@ -2,7 +2,9 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -22,6 +24,15 @@ def _validating(resource_class):
         return resource_class
     meta = type("Meta", (), {"clean_model_instances": True})
     return type(resource_class.__name__, (resource_class,), {"Meta": meta})
+
+
+def _parse_id(model, value):
+    """The history pages filter by the id in their URL: one that is not an id of this model is a
+    404 here (simple-history would pass it to the query as it is)."""
+    try:
+        model._meta.pk.to_python(value)
+    except ValidationError:
+        raise Http404(_("No such record.")) from None
 
 
 class AuditedAdmin(ImportExportMixin, SimpleHistoryAdmin):
@@ -63,6 +74,15 @@ class AuditedAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 reverse(f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name)
             )
         return super().process_result(result, request)
+
+    def history_view(self, request, object_id, extra_context=None):
+        _parse_id(self.model, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _parse_id(self.model, unquote(object_id))
+        _parse_id(self.model.history.model, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("change_reason", "")

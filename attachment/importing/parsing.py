@@ -78,14 +78,21 @@ def detect_format(head: bytes, *, organization_given: bool = False) -> FileForma
     if line.count(delimiter) == 0:
         raise UnreadableFile(_("No comma, semicolon or tab separates the columns of the header."))
     headers = next(csv.reader(io.StringIO(line), delimiter=delimiter))
-    columns, seen = [], set()
+    columns, seen = [], {}
     for index, header in enumerate(headers):
         column = ALIASES.get(_normalize_header(header))
-        if column is None or column in seen:
+        if column is None:
             columns.append(f"ignored_{index}")
         else:
             columns.append(column)
-            seen.add(column)
+            seen.setdefault(column, []).append(header.strip())
+    # Two headers naming one field (last_name and Фамилия): which one to read is a guess, refused.
+    ambiguous = ["; ".join(names) for names in seen.values() if len(names) > 1]
+    if ambiguous:
+        raise UnreadableFile(
+            _("Several columns of the header name the same field: %(columns)s.")
+            % {"columns": " / ".join(ambiguous)}
+        )
     missing = [c for c in REQUIRED if c not in seen]
     if "organization_bin" not in seen and not organization_given:
         missing.append("organization_bin")

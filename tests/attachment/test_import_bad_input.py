@@ -45,6 +45,11 @@ def media(settings, tmp_path):
         ("cp1251-broken.csv", "ИИН;Фамилия".encode("cp1251") + b"\x98;x\n", "neither UTF-8 nor Windows-1251"),
         ("text.csv", b"Dear colleagues\nplease attach\n", "No comma, semicolon or tab separates"),
         ("other.csv", b"name,phone\nA,1\n", "Columns missing from the header: iin, last_name"),
+        (
+            "ambiguous.csv",
+            ("iin,last_name,Фамилия,first_name,attached_on,ground,organization_bin\n" + ROW).encode(),
+            "Several columns of the header name the same field: last_name; Фамилия.",
+        ),
     ],
 )
 def test_bad_upload_is_refused_with_a_message_and_writes_nothing(

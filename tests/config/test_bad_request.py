@@ -1,0 +1,28 @@
+"""The 500s found from outside answer 400 or 404 with a message: a non-numeric application id,
+a NUL in a coupon token, in a representative's IIN, in an admin history URL (and ids there that
+are not ids). tests/test_no_server_error_from_input.py sends such values everywhere."""
+
+from django.test import Client
+
+from ..test_permission_matrix import world as world  # noqa: F401 - the fixture, under its name
+
+
+def test_bad_ids_and_nul_characters_answer_400_or_404_never_500(client, world, registrar1, rules_admin):
+    """The four 500s found from outside: a non-numeric application id, a NUL in a coupon token,
+    in a representative's IIN and in an admin history URL."""
+    client.force_login(registrar1)
+    response = client.post("/attachments/queue/", {"application": "abc"}, follow=True)
+    assert response.status_code == 200
+    assert "This application is not in your queue." in response.content.decode()
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/coupons/%00/")
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+    person = world["patients.Person"]
+    response = client.post(
+        f"/persons/{person.pk}/add/representative/", {"representative": "abc\x00def", "reason": "x"}
+    )
+    assert response.status_code == 400
+    client.force_login(rules_admin)
+    assert client.get("/admin/patients/person/%00/history/").status_code == 400
+    assert client.get("/admin/patients/person/abc/history/").status_code == 404
+    assert client.get(f"/admin/patients/person/{person.pk}/history/abc/").status_code == 404
