@@ -26,6 +26,7 @@ from .models import (
     GroundRule,
     ImportRun,
     IntegrationPeriod,
+    LegalAct,
     Organization,
     PublicHoliday,
     PurchaseContract,
@@ -33,7 +34,7 @@ from .models import (
     RefusalReason,
     SexAgeCoefficient,
 )
-from .services import attachments_transfer
+from .services import attachments_transfer, legal_act_set_in_force
 
 
 class ScopedAdmin(AuditedAdmin):
@@ -188,9 +189,38 @@ class GroundRuleAdmin(AuditedAdmin):
         "residence_atu",
         "valid_from",
         "valid_to",
+        "legal_act",
     ]
     list_filter = ["category", "ground", "condition"]
     list_select_related = ["ground"]
+
+
+@admin.register(LegalAct)
+class LegalActAdmin(AuditedAdmin):
+    """Acts of the attachment rules. Changing the in-force date moves the rule rows the act gives."""
+
+    list_display = ["number", "title", "registered_on", "in_force_on", "in_force_confirmed"]
+
+    def save_model(self, request, obj, form, change):
+        moved = change and {"in_force_on", "in_force_confirmed"} & set(form.changed_data)
+        if not moved:
+            return super().save_model(request, obj, form, change)
+        in_force_on, confirmed = obj.in_force_on, obj.in_force_confirmed
+        obj.in_force_on, obj.in_force_confirmed = (
+            form.initial["in_force_on"],
+            form.initial["in_force_confirmed"],
+        )
+        super().save_model(request, obj, form, change)
+        try:
+            legal_act_set_in_force(
+                act=obj,
+                in_force_on=in_force_on,
+                confirmed=confirmed,
+                user=request.user,
+                reason=form.cleaned_data["change_reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
 
 
 @admin.register(CampaignWindow)

@@ -17,6 +17,7 @@ from .models import (
     Ground,
     GroundCondition,
     GroundRule,
+    LegalAct,
     PublicHoliday,
     RefusalReason,
 )
@@ -64,8 +65,25 @@ CONTRACT_GROUNDS = {4}
 BULK_GROUNDS = {6, 7, 8, 9}
 
 
-# Rules ҚР ДСМ-194/2020 (order of 13.11.2020) as amended by order No. 141 of 31.07.2023.
-RULES_IN_FORCE_FROM = datetime.date(2020, 11, 13)
+# Rules ҚР ДСМ-194/2020 (order of 13.11.2020) as amended by order No. 141 of 31.07.2023: the
+# rule rows below give order 141's wording, so they apply from its entry into force. The order was
+# registered on 01.08.2023 and enters into force ten calendar days after its first official
+# publication (point 4); the seeds do not give the publication date, so the rows start on the
+# earliest date that allows (publication on the day of registration: 12.08.2023), marked
+# unconfirmed, until a rules administrator confirms the date. The wording of the rules before
+# order 141 is not in the seeds: for earlier dates no rule is recorded (the attach service says so,
+# the register import takes such rows as register facts) until an administrator enters it.
+ORDER_141 = {
+    "number": "141",
+    "title": (
+        "Приказ Министра здравоохранения РК от 31.07.2023 № 141 о внесении изменений в приказы "
+        "№ 665/2011, ҚР ДСМ-194/2020 и ҚР ДСМ-90/2021"
+    ),
+    "registered_on": datetime.date(2023, 8, 1),
+    "in_force_rule": "по истечении десяти календарных дней после дня его первого официального опубликования",
+    "in_force_on": datetime.date(2023, 8, 12),
+    "in_force_confirmed": False,
+}
 RULES_SOURCE = "ҚР ДСМ-194/2020 §3-1, §8, §9-1, §10, §11 (order 141 of 31.07.2023)"
 PERMANENT = [1, 2, 3, 4, 5]  # §3-1: GFMC and CSHI
 TEMPORARY = [6, 7, 8]  # §3-1: VMI/IMI; GFMC/CSHI grounds only while CSHI-insured
@@ -96,6 +114,11 @@ GROUND_RULES = [
 
 REFUSAL_REASONS = [
     (rules.PERSON_DEAD, "Адам қайтыс болған", "Лицо умерло"),
+    (
+        rules.NO_RULE_RECORDED,
+        "Бұл күнге бекіту қағидасы тіркелмеген",
+        "На эту дату правило прикрепления не записано",
+    ),
     (
         rules.MINOR_WITHOUT_REPRESENTATIVE,
         "Кәмелетке толмағанның заңды өкілі тіркелмеген",
@@ -189,7 +212,7 @@ PUBLIC_HOLIDAYS = [
 ]
 
 
-def _ground_rules(grounds) -> int:
+def _ground_rules(grounds, act) -> int:
     created = 0
     for categories, code, condition, campaign_only, residence_atu, channels in GROUND_RULES:
         for category in categories:
@@ -198,7 +221,7 @@ def _ground_rules(grounds) -> int:
                 {
                     "category": LegalCategory(category),
                     "ground": grounds[code],
-                    "valid_from": RULES_IN_FORCE_FROM,
+                    "valid_from": act.in_force_on,
                 },
                 {
                     "condition": condition,
@@ -206,6 +229,7 @@ def _ground_rules(grounds) -> int:
                     "residence_atu": residence_atu,
                     "channels": list(channels),
                     "source": RULES_SOURCE,
+                    "legal_act": act,
                 },
             )[1]
     return created
@@ -242,10 +266,15 @@ def load() -> int:
             },
         )[1]
     grounds = {g.code: g for g in Ground.objects.all()}
-    created += _ground_rules(grounds)
+    number = ORDER_141["number"]
+    act, new = create_missing(
+        LegalAct, {"number": number}, {k: v for k, v in ORDER_141.items() if k != "number"}
+    )
+    created += new
+    created += _ground_rules(grounds, act)
     for code, kk, ru in REFUSAL_REASONS:
         created += create_missing(RefusalReason, {"code": code}, {"name_kk": kk, "name_ru": ru})[1]
-    first = RULES_IN_FORCE_FROM.year
+    first = act.in_force_on.year  # the campaign of §10.3 in the wording of order 141
     created += create_missing(
         CampaignWindow,
         {"year": None, "atu": None},
@@ -263,14 +292,14 @@ def load() -> int:
             created += create_missing(
                 AtuComparisonLevel,
                 {"applies_to": applies_to},
-                {"level": level, "valid_from": RULES_IN_FORCE_FROM},
+                {"level": level, "valid_from": act.in_force_on, "legal_act": act},
             )[1]
     # The e-gov service passport: a change of organization once a year.
     if not FreeChoiceLimit.objects.filter(ground=grounds[2]).exists():
         created += create_missing(
             FreeChoiceLimit,
             {"ground": grounds[2]},
-            {"max_count": 1, "months": 12, "valid_from": RULES_IN_FORCE_FROM},
+            {"max_count": 1, "months": 12, "valid_from": act.in_force_on, "legal_act": act},
         )[1]
     created += _calendar()
     roles_ensure()

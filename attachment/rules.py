@@ -21,6 +21,7 @@ from .models import AtuComparisonLevel, Channel, GroundCondition
 
 # Refusal reason codes: one row each in the RefusalReason table (reference_data.REFUSAL_REASONS).
 PERSON_DEAD = "person_dead"
+NO_RULE_RECORDED = "no_rule_recorded"
 MINOR_WITHOUT_REPRESENTATIVE = "minor_without_representative"
 ORGANIZATION_MAY_NOT_ATTACH = "organization_may_not_attach"
 GROUND_NOT_ALLOWED = "ground_not_allowed"
@@ -102,6 +103,13 @@ def held_on(attachments: Iterable[Held], on: datetime.date) -> Held | None:
 def organization_may_attach(*, purchase_periods: Iterable, integration_periods: Iterable, on) -> bool:
     """§4, second paragraph: a Fund purchase contract and/or an integrated information system."""
     return any(in_force(p, on) for p in purchase_periods) or any(in_force(p, on) for p in integration_periods)
+
+
+def rule_recorded(rules: Iterable, *, ground_code: int, on: datetime.date) -> bool:
+    """Whether any GroundRule row of the ground (for any category) is in force on the date: the
+    rules recorded begin with the act whose wording they give; earlier dates have none until a
+    rules administrator enters the earlier wording."""
+    return any(row.ground_code == ground_code and in_force(row, on) for row in rules)
 
 
 def ground_rule(rules: Iterable, *, category: int, ground_code: int, on: datetime.date):
@@ -284,6 +292,18 @@ def decide(
         refuse(
             Refused(
                 PERSON_DEAD, _("The person died on %(date)s.") % {"date": f"{facts.date_of_death:%d.%m.%Y}"}
+            )
+        )
+        return decision
+    if not rule_recorded(ground_rules, ground_code=ground_code, on=on):
+        refuse(
+            Refused(
+                NO_RULE_RECORDED,
+                _(
+                    "No rule of attachment under this ground is recorded for %(date)s: a rules "
+                    "administrator can enter the earlier wording."
+                )
+                % {"date": f"{on:%d.%m.%Y}"},
             )
         )
         return decision
@@ -479,6 +499,7 @@ def required_documents(
 
 SET_WISE_CODES = (
     PERSON_DEAD,
+    NO_RULE_RECORDED,
     ORGANIZATION_MAY_NOT_ATTACH,
     GROUND_NOT_ALLOWED,
     CHANNEL_NOT_ALLOWED,
@@ -530,11 +551,18 @@ def atu_tree_sql() -> list[str]:
     ]
 
 
-def decide_sql(*, requests: str, out: str, channel: str, skip_missing: bool) -> list[str]:
+def decide_sql(
+    *, requests: str, out: str, channel: str, skip_missing: bool, unruled_as_facts: bool = False
+) -> list[str]:
     """`decide` for every row of the `requests` table at once (channel fixed, no act).
 
     Writes `out` (line, starts_on, ends_on, ends_previous_id, previous_organization_id,
-    refusals text[]): refusal codes in the order `decide` gives them."""
+    unruled, refusals text[]): refusal codes in the order `decide` gives them. With
+    `unruled_as_facts`, a row dated when no rule of its ground is recorded (`rule_recorded`) is
+    not decided but taken as a fact of the register (the import's history before the recorded
+    rules): only what keeps the register whole is checked (death before the date, the same
+    organization already held, a later attachment), and under a contract ground it lasts for the
+    row's contract."""
     lit = {
         "none": f"'{GroundCondition.NONE.value}'",
         "insured": f"'{GroundCondition.CSHI_INSURED.value}'",
@@ -545,6 +573,7 @@ def decide_sql(*, requests: str, out: str, channel: str, skip_missing: bool) -> 
     }
     assert channel.isidentifier()
     residence_known = "r.residence_atu_id IS NOT NULL" if skip_missing else "true"
+    unruled_sql = "NOT f.rule_recorded" if unruled_as_facts else "false"
     contract_known = "r.contract_given" if skip_missing else "true"
     facts = f"""
       SELECT r.*, o_atu.kato AS org_kato,
@@ -555,8 +584,11 @@ def decide_sql(*, requests: str, out: str, channel: str, skip_missing: bool) -> 
           SELECT 1 FROM patients_insuredstatusperiod i
           WHERE i.person_id = r.person_id AND {in_force_sql("i", "r.on_date")}) ELSE false END AS insured,
         win.starts_on AS win_from, win.ends_on AS win_to, win.takes_effect_on AS win_effect,
-        ra.kato AS person_kato, coalesce(lvl.level, 9) AS level
+        ra.kato AS person_kato, coalesce(lvl.level, 9) AS level, g.needs_contract,
+        EXISTS (SELECT 1 FROM attachment_groundrule any_gr WHERE any_gr.ground_id = r.ground_id
+                AND {in_force_sql("any_gr", "r.on_date")}) AS rule_recorded
       FROM {requests} r
+      JOIN attachment_ground g ON g.id = r.ground_id
       JOIN attachment_organization o ON o.id = r.organization_id
       JOIN patients_atu o_atu ON o_atu.id = o.atu_id
       LEFT JOIN patients_person p ON p.id = r.person_id
@@ -594,7 +626,8 @@ def decide_sql(*, requests: str, out: str, channel: str, skip_missing: bool) -> 
          AND f.on_date <= f.win_to) AS window_open,
         CASE WHEN f.campaign_only AND f.win_from <= f.on_date AND f.on_date <= f.win_to
              THEN greatest(f.on_date, f.win_effect) ELSE f.on_date END AS starts_on,
-        CASE WHEN f.condition = {lit["contract"]} THEN f.contract_valid_to END AS ends_on,
+        CASE WHEN f.condition = {lit["contract"]} THEN f.contract_valid_to
+             WHEN {unruled_sql} AND f.needs_contract THEN f.contract_valid_to END AS ends_on,
         CASE WHEN f.person_kato IS NULL THEN false
              WHEN left(f.person_kato, f.level) = left(f.org_kato, f.level) THEN true
              ELSE EXISTS (SELECT 1 FROM rule_atu_border b WHERE b.atu_id = f.residence_atu_id
@@ -625,8 +658,13 @@ def decide_sql(*, requests: str, out: str, channel: str, skip_missing: bool) -> 
           AND a.person_id = t.person_id AND {in_force_sql("a", "t.on_date")}
       ) cur ON true"""
     ruled = "h.rule_id IS NOT NULL AND"
+    register_whole = f"""array_remove(ARRAY[
+        CASE WHEN h.previous_organization_id = h.organization_id THEN '{ALREADY_ATTACHED}' END,
+        CASE WHEN h.later_exists THEN '{LATER_ATTACHMENT}' END]::text[], NULL)"""
+    unruled = register_whole if unruled_as_facts else f"ARRAY['{NO_RULE_RECORDED}']"
     refusals = f"""
-      CASE WHEN h.dead THEN ARRAY['{PERSON_DEAD}'] ELSE array_remove(ARRAY[
+      CASE WHEN h.dead THEN ARRAY['{PERSON_DEAD}']
+           WHEN NOT h.rule_recorded THEN {unruled} ELSE array_remove(ARRAY[
         CASE WHEN NOT h.may_attach THEN '{ORGANIZATION_MAY_NOT_ATTACH}' END,
         CASE WHEN h.rule_id IS NULL THEN '{GROUND_NOT_ALLOWED}' END,
         CASE WHEN {ruled} NOT ({lit["channel"]} = ANY(h.channels)) THEN '{CHANNEL_NOT_ALLOWED}' END,
@@ -647,6 +685,6 @@ def decide_sql(*, requests: str, out: str, channel: str, skip_missing: bool) -> 
         f"DROP TABLE IF EXISTS {out}",
         f"""CREATE TEMP TABLE {out} AS
             SELECT h.line, h.starts_on, h.ends_on, h.ends_previous_id, h.previous_organization_id,
-                   {refusals} AS refusals
+                   NOT h.rule_recorded AS unruled, {refusals} AS refusals
             FROM ({held}) h""",
     ]

@@ -160,6 +160,14 @@ class PackageItem(models.Model):
         related_name="ended_items",
         verbose_name=_("ended or replaced by"),
     )
+    earlier_wording = models.BooleanField(
+        _("earlier wording"),
+        default=False,
+        help_text=_(
+            "The row stands for the wording in force before an amendment, which the seeds do not "
+            'give: shown as "earlier wording to be entered" until an administrator enters it.'
+        ),
+    )
     citizens_only = models.BooleanField(
         _("citizens of Kazakhstan only"),
         default=False,

@@ -128,7 +128,16 @@ UNTIL_2027 = {"valid_to": D(2026, 12, 31), "ended_by": "decree-1086-2025"}
 EARLIER_1086 = {
     "valid_to": D(2025, 12, 31),
     "ended_by": "decree-1086-2025",
+    "earlier_wording": True,
     "note": "Wording before decree 1086 (in force until 31.12.2025) is not in the seeds: enter it from the official text.",
+}
+# Sub-points that decree 786 gives a wording from 07.05.2025: the list applies from 01.08.2020,
+# so for the dates before, the row says the earlier wording is still to be entered (never a gap).
+EARLIER_786 = {
+    "valid_to": D786_FROM - datetime.timedelta(days=1),
+    "ended_by": "decree-786-2025",
+    "earlier_wording": True,
+    "note": "Wording before decree 786 (in force until 06.05.2025) is not in the seeds: enter it from the official text.",
 }
 NEW_1086 = {"valid_from": D1086_2026, "amended_by": "decree-1086-2025", "amendment_in_force_on": D1086_2026}
 BY_786 = {"valid_from": D786_FROM, "amended_by": "decree-786-2025"}
@@ -181,6 +190,7 @@ GFMC_ITEMS = [
         {
             "valid_to": D786_FROM - datetime.timedelta(days=1),
             "ended_by": "decree-786-2025",
+            "earlier_wording": True,
             "note": "Point 4 was amended by decree 786 (applies from 07.05.2025); the wording before it is not in the seeds: enter it from the official text.",
         },
     ),
@@ -189,17 +199,21 @@ GFMC_ITEMS = [
         "Уәкілетті орган айқындайтын тәртіппен амбулаториялық жағдайларда мамандандырылған медициналық көмек:",
         BY_786,
     ),
+    ("4.1", "", EARLIER_786),
     ("4.1", "уәкілетті орган айқындайтын тізбе бойынша аурулардың профилактикасы мен диагностикасы;", BY_786),
+    ("4.2", "", EARLIER_786),
     (
         "4.2",
         "жарақаттанған, уланған кезде немесе басқа да кезек күттірмейтін жағдайларда көрсетілетін қызметтер, оның ішінде міндетті әлеуметтік медициналық сақтандыру (бұдан әрі – МӘМС) жүйесіндегі көрсетілетін қызметтерді тұтынушылар болып табылмайтын адамдар үшін елдегі эпидемиологиялық жағдайдың нашарлауына әкелетін аурулар кезінде және оларға күдік туындаған жағдайларда мобильді бригада көрсететін қызметтер;",
         BY_786,
     ),
+    ("4.3", "", EARLIER_786),
     (
         "4.3",
         "уәкілетті орган айқындайтын тізбе бойынша әлеуметтік мәні бар аурулар кезіндегі диагностика және емдеу;",
         BY_786,
     ),
+    ("4.4", "", EARLIER_786),
     (
         "4.4",
         "",
@@ -210,7 +224,9 @@ GFMC_ITEMS = [
             "note": "Excluded by decree 1086 from 01.01.2026; the seed does not quote its wording: enter it from the official text.",
         },
     ),
+    ("4.5", "", EARLIER_786),
     ("4.5", "онкологиялық ауруларды ерте анықтауға арналған скринингтік зерттеулер.", BY_786),
+    ("4.6", "", EARLIER_786),
     (
         "4.6",
         "артериялық гипертонияны, жүректің ишемиялық ауруын, глаукоманы, қантты диабетті, В және С вирустық гепатиттерін және басқа ауруларды ерте анықтау тұрғысынан уәкілетті орган айқындайтын тізбе бойынша және тәртіппен скринингтік зерттеулер.",
@@ -242,7 +258,9 @@ GFMC_ITEMS = [
     ("6.4", "уәкілетті орган бекіткен аурулар тізбесі бойынша жоспарлы нысанда көрсетіледі.", {}),
     ("7", "", EARLIER_1086),
     ("7", "Медициналық оңалту:", NEW_1086),
+    ("7.1", "", EARLIER_1086),
     ("7.1", "негізгі ауруды емдеу кезінде;", NEW_1086),
+    ("7.2", "", EARLIER_1086),
     (
         "7.2",
         "туберкулезбен ауыратын, психикалық, мінез-құлықтық бұзылушылықтары (аурулары) бар адамдарға.",

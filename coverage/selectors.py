@@ -102,6 +102,7 @@ def _item_dict(item: PackageItem, language: str) -> dict:
         "text": text,
         "text_language": text_language,
         "wording_pending": item.wording_pending,
+        "earlier_wording": item.earlier_wording,
         "citizens_only": item.citizens_only,
         "applies_from": _iso(item.valid_from),
         "applies_to": _iso(item.valid_to),

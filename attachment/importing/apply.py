@@ -79,13 +79,23 @@ def classify_sql(person_sequence: str) -> list[str]:
 
 
 def decide_sql() -> list[str]:
+    """The rules for every new attachment of the file; a row dated before the recorded rules is
+    the register's history, written as a fact (checked for integrity, not re-decided)."""
     return rules.atu_tree_sql() + rules.decide_sql(
-        requests="import_requests", out="import_decisions", channel=Channel.IMPORT, skip_missing=True
+        requests="import_requests",
+        out="import_decisions",
+        channel=Channel.IMPORT,
+        skip_missing=True,
+        unruled_as_facts=True,
     )
+
+
+HISTORICAL_SQL = "SELECT count(*) FROM import_decisions WHERE unruled AND cardinality(refusals) = 0"
 
 
 REFUSAL_COLUMNS = {
     rules.PERSON_DEAD: "iin",
+    rules.NO_RULE_RECORDED: "attached_on",
     rules.ORGANIZATION_MAY_NOT_ATTACH: "organization_bin",
     rules.GROUND_NOT_ALLOWED: "ground",
     rules.CHANNEL_NOT_ALLOWED: "ground",

@@ -70,6 +70,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: int = 0
+    historical: int = 0  # new attachments dated before the recorded rules: register facts
     written: bool = False
     report: str = ""
 
@@ -77,7 +78,7 @@ class ImportResult:
     def summary(self) -> str:
         return (
             f"rows={self.rows} created={self.created} updated={self.updated} "
-            f"unchanged={self.unchanged} errors={self.errors}"
+            f"unchanged={self.unchanged} errors={self.errors} historical={self.historical}"
         )
 
 
@@ -165,6 +166,7 @@ def population_import(
                     result.errors = _scalar(cursor, "SELECT count(*) FROM import_errors")
                     cursor.execute(apply.COUNTS_SQL)
                     _rows, result.created, result.updated, result.unchanged = cursor.fetchone()
+                    result.historical = _scalar(cursor, apply.HISTORICAL_SQL)
                     if result.errors:
                         result.report = _report_text(cursor)
                     if result.errors or dry_run:

@@ -30,6 +30,7 @@ MESSAGES = {
     ),
     "contract_unknown": gettext_lazy("No VMI/IMI contract has this number."),
     "contract_other_organization": gettext_lazy("The contract names another PHC organization."),
+    "contract_not_in_force": gettext_lazy("The contract is not in force on the attachment date (§9-1)."),
     "contract_other_person": gettext_lazy(
         "The contract neither insures this person nor lists them as a family member (§9-1)."
     ),

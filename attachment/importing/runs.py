@@ -92,6 +92,7 @@ def import_run_execute(*, run: ImportRun, stream, progress=None) -> ImportRun:
     else:
         run.rows, run.created, run.updated = result.rows, result.created, result.updated
         run.unchanged, run.errors, run.error_report = result.unchanged, result.errors, result.report
+        run.historical = result.historical
         if result.written:
             run.status = ImportRun.Status.DONE
         elif result.errors:

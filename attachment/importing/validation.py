@@ -245,8 +245,9 @@ def contracts_sql() -> list[str]:
     in force on the attachment date and covering the register's person (§9-1). Under a ground
     made under a contract, a number that names no contract, or a contract of another
     organization, or one that neither insures the person nor lists them as a family member (a
-    person not yet in the register is insured by no recorded contract), is an error of the row;
-    a contract not in force on the date is the rules' refusal (`no_contract`)."""
+    person not yet in the register is insured by no recorded contract), or one not in force on
+    the attachment date, is an error of the row (the rows of the register's history before the
+    recorded rules are checked so too)."""
     covers = """(c.insured_id = p.id OR EXISTS (
                  SELECT 1 FROM patients_insurancecontract_family_members m
                  WHERE m.insurancecontract_id = c.id AND m.person_id = p.id))"""
@@ -270,6 +271,7 @@ def contracts_sql() -> list[str]:
                 WHEN NOT EXISTS (
                   SELECT 1 FROM patients_insurancecontract c WHERE c.number = r.contract_number
                   AND c.organization_id = r.organization_id AND {covers}) THEN 'contract_other_person'
+                ELSE 'contract_not_in_force'
                 END AS code
               FROM import_rows r LEFT JOIN patients_person p ON p.iin = r.iin
               WHERE r.needs_contract AND r.contract_number IS NOT NULL AND cardinality(r.errs) = 0

@@ -98,6 +98,7 @@ def import_run_status(request, pk):
             "updated": run.updated,
             "unchanged": run.unchanged,
             "errors": run.errors,
+            "historical": run.historical,
             "summary": run.summary,
         }
     )

@@ -18,6 +18,7 @@ from .rules import (
     FreeChoiceLimit,
     GroundCondition,
     GroundRule,
+    LegalAct,
     PublicHoliday,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "GroundRule",
     "ImportRun",
     "IntegrationPeriod",
+    "LegalAct",
     "Organization",
     "PublicHoliday",
     "PurchaseContract",

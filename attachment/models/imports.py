@@ -45,6 +45,11 @@ class ImportRun(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     errors = models.PositiveIntegerField(_("errors"), default=0)
+    historical = models.PositiveIntegerField(
+        _("dated before the recorded rules"),
+        default=0,
+        help_text=_("New attachments taken as register facts: no rule is recorded for their dates."),
+    )
     error_report = models.TextField(_("error report (CSV)"), blank=True)
     message = models.TextField(_("message"), blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -71,5 +76,5 @@ class ImportRun(models.Model):
     def summary(self) -> str:
         return (
             f"rows={self.rows} created={self.created} updated={self.updated} "
-            f"unchanged={self.unchanged} errors={self.errors}"
+            f"unchanged={self.unchanged} errors={self.errors} historical={self.historical}"
         )

@@ -21,6 +21,50 @@ from .attachments import Channel, Ground
 from .base import in_language
 
 
+class LegalAct(models.Model):
+    """An act that gives or amends the rules of attachment (order 141 of 31.07.2023 amends rules
+    ҚР ДСМ-194/2020, seed 002). The rule rows it gives apply from its in-force date; when that
+    date depends on a publication the seeds do not give, the date is provisional until a rules
+    administrator confirms it from the official publication."""
+
+    number = models.CharField(_("number"), max_length=50, unique=True)
+    title = models.CharField(_("title"), max_length=500)
+    registered_on = models.DateField(
+        _("registered on"),
+        null=True,
+        blank=True,
+        help_text=_("State registration with the Ministry of Justice."),
+    )
+    in_force_rule = models.CharField(_("entry into force (as the act says)"), max_length=300, blank=True)
+    in_force_on = models.DateField(_("in force from"))
+    in_force_confirmed = models.BooleanField(
+        _("in-force date confirmed"),
+        default=False,
+        help_text=_("Set by a rules administrator who checked the date against the official publication."),
+    )
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("act of the attachment rules")
+        verbose_name_plural = _("acts of the attachment rules")
+        ordering = ["in_force_on", "number"]
+
+    def __str__(self):
+        return f"{self.number} ({self.in_force_on:%d.%m.%Y})"
+
+
+def _legal_act():
+    return models.ForeignKey(
+        LegalAct,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal act"),
+        help_text=_("The act whose wording the row records."),
+    )
+
+
 class GroundCondition(models.TextChoices):
     NONE = "none", _("no further condition")
     CSHI_INSURED = "cshi_insured", _("CSHI-insured on the date")
@@ -50,6 +94,7 @@ class GroundRule(models.Model):
         help_text=_("How the attachment may be asked for (§11)."),
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
+    legal_act = _legal_act()
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     history = audit_history()
@@ -93,6 +138,7 @@ class AtuComparisonLevel(models.Model):
 
     applies_to = models.CharField(_("applies to"), max_length=10, choices=AppliesTo.choices)
     level = models.PositiveSmallIntegerField(_("compare at"), choices=Level.choices)
+    legal_act = _legal_act()
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     history = audit_history()
@@ -180,6 +226,7 @@ class FreeChoiceLimit(models.Model):
     ground = models.ForeignKey(Ground, models.PROTECT, related_name="limits", verbose_name=_("ground"))
     max_count = models.PositiveSmallIntegerField(_("at most"))
     months = models.PositiveSmallIntegerField(_("within months"))
+    legal_act = _legal_act()
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     history = audit_history()

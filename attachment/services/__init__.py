@@ -24,6 +24,7 @@ from .attach import (
 )
 from .coupons import coupon_issue, coupon_print_record
 from .expire import ExpireSummary, attachments_expire
+from .legal_acts import legal_act_set_in_force
 from .transfer import TransferResult, attachments_transfer
 
 __all__ = [
@@ -47,5 +48,6 @@ __all__ = [
     "coupon_issue",
     "coupon_print_record",
     "family_attach",
+    "legal_act_set_in_force",
     "refusal_record",
 ]

@@ -91,7 +91,9 @@ def test_task_with_errors_offers_the_report(client, rules_admin, ref, clinic, di
     run = runs.import_run_create(
         file_name="bad.csv", user=rules_admin, upload=upload(clinic, [row(clinic, "901123300255")])
     )
-    assert import_population_task.call(run.pk) == "rows=1 created=1 updated=0 unchanged=0 errors=1"
+    assert (
+        import_population_task.call(run.pk) == "rows=1 created=1 updated=0 unchanged=0 errors=1 historical=0"
+    )
     run.refresh_from_db()
     assert run.status == ImportRun.Status.REJECTED and not Person.objects.exists()
     client.force_login(rules_admin)
@@ -105,7 +107,7 @@ def test_command_exit_codes_and_summary(ref, clinic, district, tmp_path, capsys,
     good.write_bytes(csv_file([row(clinic)]).getvalue())
     call_command("import_population", str(good), user="admin")
     assert capsys.readouterr().out.strip().splitlines()[-1] == (
-        "rows=1 created=1 updated=0 unchanged=0 errors=0"
+        "rows=1 created=1 updated=0 unchanged=0 errors=0 historical=0"
     )
     call_command("import_population", str(good), user="admin")
     assert "unchanged=1" in capsys.readouterr().out

@@ -157,15 +157,12 @@ def test_import_and_attach_service_decide_alike(ref, clinic, other_clinic, almal
         assert not result.written
 
 
-def test_decide_sql_keeps_the_order_and_codes_of_decide(ref, clinic, almaly):
-    """Both refusals of an organization without contract and a closed ground, in `decide`'s order."""
-    PurchaseContract.objects.filter(organization=clinic).delete()
-    IntegrationPeriod.objects.filter(organization=clinic).delete()
-    person = PersonFactory(residence_atu=almaly, category=LegalCategory.CITIZEN)
+def both_decisions(person, organization, ground, on):
+    """`decide`'s refusal codes and `decide_sql`'s (refusals, unruled) for one request row."""
     expected = [
         r.code
         for r in attachment_decide(
-            person=person, organization=clinic, ground=ref[4], on=ON, channel=Channel.IMPORT
+            person=person, organization=organization, ground=ground, on=on, channel=Channel.IMPORT
         ).refusals
     ]
     with connection.cursor() as cursor:
@@ -174,13 +171,28 @@ def test_decide_sql_keeps_the_order_and_codes_of_decide(ref, clinic, almaly):
             "1::smallint AS category, %s::bigint AS organization_id, %s::bigint AS ground_id, "
             "%s::date AS on_date, %s::bigint AS residence_atu_id, false AS contract_given, "
             "NULL::date AS contract_valid_to",
-            [person.pk, clinic.pk, ref[4].pk, ON, almaly.pk],
+            [person.pk, organization.pk, ground.pk, on, person.residence_atu_id],
         )
         for statement in rules.atu_tree_sql() + rules.decide_sql(
             requests="parity_requests", out="parity_out", channel=Channel.IMPORT, skip_missing=False
         ):
             cursor.execute(statement)
-        cursor.execute("SELECT refusals FROM parity_out")
-        assert (
-            cursor.fetchone()[0] == expected == [rules.ORGANIZATION_MAY_NOT_ATTACH, rules.GROUND_NOT_ALLOWED]
-        )
+        cursor.execute("SELECT refusals, unruled FROM parity_out")
+        return expected, cursor.fetchone()
+
+
+def test_decide_sql_keeps_the_order_and_codes_of_decide(ref, clinic, almaly):
+    """Both refusals of an organization without contract and a closed ground, in `decide`'s order."""
+    PurchaseContract.objects.filter(organization=clinic).delete()
+    IntegrationPeriod.objects.filter(organization=clinic).delete()
+    person = PersonFactory(residence_atu=almaly, category=LegalCategory.CITIZEN)
+    expected, (got, _unruled) = both_decisions(person, clinic, ref[4], ON)
+    assert got == expected == [rules.ORGANIZATION_MAY_NOT_ATTACH, rules.GROUND_NOT_ALLOWED]
+
+
+def test_seed002_p4_decide_sql_says_no_rule_recorded_like_decide_before_the_recorded_rules(
+    ref, clinic, almaly
+):
+    person = PersonFactory(residence_atu=almaly, category=LegalCategory.CITIZEN)
+    expected, got = both_decisions(person, clinic, ref[2], datetime.date(2022, 1, 10))
+    assert got == (expected, True) and expected == [rules.NO_RULE_RECORDED]

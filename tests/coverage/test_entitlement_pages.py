@@ -124,3 +124,27 @@ def test_004_leaflet_pdf_carries_the_rule_table_text(registrar_client, temporary
     flat = text.replace("\n", " ")
     assert getattr(Disease.objects.get(number=16), f"name_{language}") in flat
     assert getattr(ServiceLimit.objects.get(leaflet_number=19), f"name_{language}") in flat
+
+
+@pytest.mark.parametrize("on", ["2024-06-01", "2025-05-06"])
+def test_gfmc_sub_points_4_and_7_show_earlier_wording_to_be_entered_before_their_amendments(
+    registrar_client, citizen, on
+):
+    """Seed 000: decree 672 applies from 01.08.2020; decree 786 gives 4.1–4.6 a wording from
+    07.05.2025 and decree 1086 gives 7.1–7.2 one from 01.01.2026. Before those dates the sub-points
+    are rows whose earlier wording is still to be entered, never missing."""
+    from coverage.selectors import entitlements_on
+
+    items = entitlements_on(person=citizen, on=D.fromisoformat(on)).package("gfmc").items
+    earlier = {i.number for i in items if i.earlier_wording and i.wording_pending}
+    assert {"4", "4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "7", "7.1", "7.2"} <= earlier
+    text = registrar_client.get(tab_url(citizen, on)).content.decode()
+    assert text.count("Earlier wording to be entered") >= 10
+
+
+def test_gfmc_sub_point_4_1_has_its_own_wording_from_decree_786(citizen):
+    from coverage.selectors import entitlements_on
+
+    items = entitlements_on(person=citizen, on=D(2025, 5, 7)).package("gfmc").items
+    row = next(i for i in items if i.number == "4.1")
+    assert not row.earlier_wording and row.text_kk.startswith("уәкілетті орган")

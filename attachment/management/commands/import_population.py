@@ -1,6 +1,6 @@
 """python manage.py import_population PATH --user LOGIN [--dry-run] [--organization BIN] [--errors PATH]
 
-Prints a progress line and ends with `rows=N created=N updated=N unchanged=N errors=N`.
+Prints a progress line and ends with `rows=N created=N updated=N unchanged=N errors=N historical=N`.
 Exit 0 when imported (or checked with --dry-run and clean), 1 when nothing was written because of
 errors (the report lists every one), 2 when the file cannot be read."""
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             stream = open(path, "rb")  # closed by the with block below
         except OSError as error:
             self.stderr.write(str(error))
-            self.stdout.write("rows=0 created=0 updated=0 unchanged=0 errors=1")
+            self.stdout.write("rows=0 created=0 updated=0 unchanged=0 errors=1 historical=0")
             sys.exit(UNREADABLE)
         with stream:
             run = import_run_create(
