@@ -33,6 +33,7 @@ install: sysdeps $(VENV)/.installed
 NO_CLUSTER = { echo "make: stopped, no PostgreSQL cluster (set DATABASE_URL to use another server)" >&2; exit 1; }
 
 # Start the project-local cluster unless DATABASE_URL is given; stop it when the server stops.
+# The task worker is restarted whenever it ends (it exits when PostgreSQL restarts under it).
 run: install
 	@set -e; \
 	trap 'exit 130' INT TERM; \
@@ -46,7 +47,7 @@ run: install
 	$(PY) manage.py createcachetable; \
 	$(PY) manage.py load_reference_data; \
 	$(PY) manage.py demo_data; \
-	setsid $(PY) manage.py db_worker & worker=$$!; \
+	setsid sh -c 'while :; do $(PY) manage.py db_worker; echo "db_worker ended ($$?), restarting in 2 s" >&2; sleep 2; done' & worker=$$!; \
 	trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker 2>/dev/null; [ -z "$$stop_cluster" ] || config/pgcluster.sh stop $(PGDEV)' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

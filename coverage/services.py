@@ -11,7 +11,7 @@ from patients.access import require_act_for
 from patients.dates import add_months
 from patients.models import Person
 from patients.selectors import in_force_on
-from patients.services import record_history
+from patients.services import person_lock, record_history
 
 from . import rules
 from .models import ServiceLimit, ServiceUsage
@@ -35,7 +35,7 @@ def service_usage_record(
     require_act_for(user, organization_id, ADD_USAGE)
     # Lock the person row: two registrars recording the last unit of one quota at the same
     # moment are serialized here, so the second one sees the first one's usage and is refused.
-    person = Person.objects.select_for_update(no_key=True).get(pk=person.pk)
+    person = person_lock(person.pk)
     limit = ServiceLimit.objects.select_related("package").get(pk=limit.pk)
     if not ServiceLimit.objects.filter(in_force_on(on), pk=limit.pk).exists():
         raise ValidationError(_("This service limit is not in force on %(date)s.") % {"date": _d(on)})

@@ -1,7 +1,12 @@
 """State changes of the person register: one function per change, each with its history entry."""
 
+import contextlib
+
+import psycopg
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import QuerySet
+from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 
 from .iin import parse_iin
@@ -12,6 +17,61 @@ def record_history(instance, *, user, reason: str) -> None:
     """Attach who and why to the history row that the next save or delete writes."""
     instance._history_user = user
     instance._change_reason = reason
+
+
+# How long a change of a person waits for the person's row lock. Registrars' changes hold it for
+# a fraction of a second; a register import holds the rows of the persons in its file until it
+# commits (a minute for a large file), and the registrar is told so instead of waiting for it.
+PERSON_LOCK_TIMEOUT = "3s"
+PERSON_IIN_UNIQUE = "person_iin_unique"  # the constraint's name (patients.models.Person)
+
+
+class PersonBusy(ValidationError):
+    """The person's row stayed locked longer than PERSON_LOCK_TIMEOUT; nothing was written."""
+
+    def __init__(self):
+        super().__init__(
+            _("This person is being updated by a register import; try again in a minute."), code="person_busy"
+        )
+
+
+@contextlib.contextmanager
+def _waiting_for_a_person():
+    """Run the block in a savepoint that waits at most PERSON_LOCK_TIMEOUT for another
+    transaction's lock (a row lock, or the unique IIN of a person being inserted); raise PersonBusy
+    when it runs out. The caller's transaction stays usable and its lock timeout unchanged."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                [PERSON_LOCK_TIMEOUT],
+            )
+            previous = cursor.fetchone()[0]
+            yield
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+    except OperationalError as error:
+        if isinstance(error.__cause__, psycopg.errors.LockNotAvailable):
+            raise PersonBusy from None
+        raise
+
+
+def persons_lock(persons: QuerySet[Person]) -> list[Person]:
+    """Lock the persons (`FOR NO KEY UPDATE`, in id order) for the rest of the caller's transaction:
+    every change of a person's data or attachments starts here, so two changes of one person run
+    one after the other. Waits at most PERSON_LOCK_TIMEOUT, then raises PersonBusy (nothing
+    written)."""
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("persons_lock() needs the caller's transaction.")
+    with _waiting_for_a_person():
+        return list(persons.select_for_update(no_key=True).order_by("pk"))
+
+
+def person_lock(pk: int) -> Person:
+    """persons_lock() of one person, who must exist."""
+    locked = persons_lock(Person.objects.filter(pk=pk))
+    if not locked:
+        raise Person.DoesNotExist(pk)
+    return locked[0]
 
 
 def person_check_iin_facts(person: Person) -> None:
@@ -47,14 +107,22 @@ def person_create(*, user, reason: str, **fields) -> Person:
     person.full_clean()
     person_check_iin_facts(person)
     record_history(person, user=user, reason=reason)
-    person.save()
+    try:
+        # The same IIN inserted meanwhile (by another registrar, or a register import that has
+        # not committed yet): wait briefly, then say so.
+        with _waiting_for_a_person():
+            person.save()
+    except IntegrityError as error:
+        if getattr(error.__cause__.diag, "constraint_name", None) != PERSON_IIN_UNIQUE:
+            raise
+        raise ValidationError({"iin": _("A person with this IIN is already in the register.")}) from None
     return person
 
 
 @transaction.atomic
 def person_update(*, person: Person, user, reason: str, **fields) -> Person:
     # Lock the row: two registrars editing one person must not overwrite each other silently.
-    locked = Person.objects.select_for_update(no_key=True).get(pk=person.pk)
+    locked = person_lock(person.pk)
     for name, value in fields.items():
         setattr(locked, name, value)
     _fill_from_iin(locked)

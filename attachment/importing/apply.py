@@ -35,11 +35,11 @@ def _history_insert(model, source: str, history_type: str, reason_sql: str, user
 
 
 def classify_sql(person_sequence: str) -> list[str]:
-    """Per row: the register's person (by IIN, read under the import's locks), new or changed,
-    and the attachment it matches (same organization, attaching the person on the date or from a
-    later start: the register's record we already have) or needs. A new person's id is drawn
-    from the register's sequence here, so the writes need no look-up of the inserted persons (a
-    refused or dry run leaves a gap in the ids, as any rolled-back insert does)."""
+    """Per row: the register's person (by IIN), new or changed, and the attachment it matches
+    (same organization, attaching the person on the date or from a later start: the register's
+    record we already have) or needs. A new person's id is drawn from the register's sequence
+    here, so the writes need no look-up of the inserted persons (a refused or dry run leaves a gap
+    in the ids, as any rolled-back insert does)."""
     theirs = ", ".join(f"p.{f}" for f in PERSON_FIELDS)
     ours = ", ".join(f"r.{f}" for f in PERSON_FIELDS)
     return [
@@ -117,10 +117,37 @@ def refusals_to_errors_sql() -> str:
                FROM import_decisions d, unnest(d.refusals) AS e WHERE cardinality(d.refusals) > 0"""
 
 
-COUNTS_SQL = """
+# A classified row that writes to a person of the register: their data, or an attachment.
+CHANGES_PERSON = "NOT person_new AND (person_changed OR match_id IS NULL OR attachment_changed)"
+
+LOCKED_TABLE = "import_locked"
+
+
+def lock_table_sql() -> list[str]:
+    """The persons locked so far in the import's transaction."""
+    return [
+        f"DROP TABLE IF EXISTS {LOCKED_TABLE}",
+        f"CREATE TEMP TABLE {LOCKED_TABLE} (id bigint PRIMARY KEY)",
+    ]
+
+
+def lock_changed_persons_sql() -> str:
+    """Lock (`FOR NO KEY UPDATE`, in id order, in one statement) the register's persons that the
+    classified rows change and that are not locked yet; returns how many were locked now."""
+    return f"""WITH locked AS (
+                 INSERT INTO {LOCKED_TABLE}
+                 SELECT p.id FROM {Person._meta.db_table} p
+                 WHERE p.id IN (SELECT c.person_id FROM import_class c WHERE {CHANGES_PERSON})
+                   AND NOT EXISTS (SELECT 1 FROM {LOCKED_TABLE} l WHERE l.id = p.id)
+                 ORDER BY p.id FOR NO KEY UPDATE OF p
+                 RETURNING id)
+               SELECT count(*) FROM locked"""
+
+
+COUNTS_SQL = f"""
   SELECT count(*),
     count(*) FILTER (WHERE person_new),
-    count(*) FILTER (WHERE NOT person_new AND (person_changed OR match_id IS NULL OR attachment_changed)),
+    count(*) FILTER (WHERE {CHANGES_PERSON}),
     count(*) FILTER (WHERE NOT person_new AND NOT person_changed AND match_id IS NOT NULL
                      AND NOT attachment_changed)
   FROM import_class"""

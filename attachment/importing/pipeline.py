@@ -1,10 +1,43 @@
 """The register import, end to end: read, stage, validate, decide, write. All or nothing.
 
 Stages (with their share of the progress bar): COPY of the file into an unindexed temporary table
-(0–40 %), set-wise validation of fields and references (40–60 %), then in one transaction, holding
-EXCLUSIVE locks on the person and attachment tables (reads go on, registrars' changes wait a
-moment): classification against the register, the attachment rules (`rules.decide_sql`, the
-set-wise counterpart of `rules.decide`) and the writes with their history rows (60–100 %).
+(0–40 %), set-wise validation of fields and references (40–60 %), then in one transaction:
+classification against the register under row locks of the persons the file changes, the
+attachment rules (`rules.decide_sql`, the set-wise counterpart of `rules.decide`) and the writes
+with their history rows (60–100 %).
+
+Locks. The import takes no table lock: readers, the access log and registrars working on other
+persons go on while it runs, and two imports (of different organizations, or of one) run side by
+side. It locks what it changes and nothing else:
+- The register's persons the file changes (their data, or an attachment) are locked
+  `FOR NO KEY UPDATE` in one statement, in id order, after a first classification; the rows are
+  then classified again, now under the locks, and a person whom that second look finds changed
+  as well is locked in turn, until the locked set covers every person written. The decisions
+  (`rules.decide_sql`) are made after that, so they read each written person's data and
+  attachments as they stand under the import's lock. Every service that changes a person or
+  their attachments takes the same lock first (`patients.services.persons_lock`): a registrar
+  who got it before the import has committed by the time the import's lock is granted, and the
+  import's second classification sees what they wrote; a registrar who comes after waits for
+  at most `PERSON_LOCK_TIMEOUT` and is told the person is being updated by a register import
+  (nothing written, never a silent overwrite). `FOR NO KEY UPDATE` leaves `FOR KEY SHARE` free,
+  so the foreign-key checks of others' rows pointing at these persons (an access-log row of the
+  card, a document) do not wait.
+- A concurrent import locks in the same order, so two imports that share persons run their
+  writes for those persons one after the other, the second deciding on what the first
+  committed; persons of one file only are never waited for. A rare cycle (a person found
+  changed only by the second look, locked out of order) is ended by PostgreSQL's deadlock
+  detector and refused like a lost race below.
+- New persons are not in the register to lock: the unique IIN constraint decides. An IIN inserted
+  meanwhile by a registrar or another import makes the insert fail (after waiting for the other
+  transaction to commit); the import then writes nothing and reports the row ("added to the
+  register while the file was imported; import the file again").
+- A dry run, and a file whose rows already have errors, lock nothing (they write nothing). An
+  unchanged file locks nothing and writes nothing: its classification is a consistent snapshot.
+- The register's invariants stay where they are, in the database: the exclusion constraint of
+  one attachment per person and date, the foreign keys (checked at commit, `FOR KEY SHARE` on
+  the referenced rows, which conflicts with no lock a registrar takes) and the unique IIN.
+The staging tables are temporary: they belong to the importing session and disappear with it,
+whatever ends it; the row locks end with its transaction.
 """
 
 from __future__ import annotations
@@ -17,11 +50,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 from psycopg import sql
 
 from patients.models import Person
+from patients.services import PERSON_IIN_UNIQUE
 
 from . import apply, parsing, report, validation
 
@@ -42,7 +76,21 @@ JIT = "off"
 # their primary keys. Set for the writes and their commit only (`make bench`: the commit of a
 # 1,000,000-row import took 22 s instead of 29 s).
 RANDOM_PAGE_COST = "1.1"
-SESSION_SETTINGS = [f"SET work_mem = '{WORK_MEM}'", f"SET jit = {JIT}"]
+# A session whose client is gone (the importing process killed, its machine lost) ends within
+# seconds, even in the middle of a statement, and with it the import's transaction, row locks and
+# temporary tables: the server checks the client's socket every CLIENT_CHECK while a statement
+# runs, probes an idle connection over TCP (keepalives), and ends a transaction left idle.
+CLIENT_CHECK = "2s"
+SESSION = {
+    "work_mem": WORK_MEM,
+    "jit": JIT,
+    "client_connection_check_interval": CLIENT_CHECK,
+    "tcp_keepalives_idle": "30",
+    "tcp_keepalives_interval": "5",
+    "tcp_keepalives_count": "3",
+    "idle_in_transaction_session_timeout": "1min",
+}
+SESSION_SETTINGS = [f"SET {name} = '{value}'" for name, value in SESSION.items()]
 # Typing the fields is the longest step before the writes (7 s for a million rows on one core).
 # A file of at least this many rows is typed in two halves at once: the second half goes to a
 # second session of this database (binary COPY), which types it while this session types the
@@ -60,6 +108,7 @@ TEMP_TABLES = (
     "rule_atu_chain",
     "rule_atu",
     "rule_atu_border",
+    apply.LOCKED_TABLE,
 )
 
 
@@ -155,12 +204,10 @@ def population_import(
             progress(_("Checking the rows"), 50)
             _run(cursor, validation.contracts_sql())
             progress(_("Applying the attachment rules"), 60)
+            writes = not dry_run and not _scalar(cursor, "SELECT EXISTS (SELECT 1 FROM import_errors)")
             try:
                 with transaction.atomic():
-                    # Readers go on; changes of persons and attachments wait for this transaction, so
-                    # the rules see the register as it is written.
-                    cursor.execute("LOCK TABLE patients_person, attachment_attachment IN EXCLUSIVE MODE")
-                    _run(cursor, apply.classify_sql(_person_sequence(cursor)))
+                    _classify(cursor, lock=writes)
                     _run(cursor, apply.decide_sql())
                     cursor.execute(apply.refusals_to_errors_sql())
                     result.errors = _scalar(cursor, "SELECT count(*) FROM import_errors")
@@ -168,6 +215,8 @@ def population_import(
                     _rows, result.created, result.updated, result.unchanged = cursor.fetchone()
                     result.historical = _scalar(cursor, apply.HISTORICAL_SQL)
                     if result.errors:
+                        # Refused: nothing is created or updated, whatever the rows would have done.
+                        result.created = result.updated = result.unchanged = result.historical = 0
                         result.report = _report_text(cursor)
                     if result.errors or dry_run:
                         raise _Rollback
@@ -193,14 +242,53 @@ def population_import(
                     result.written = True
             except _Rollback:
                 pass
+            except IntegrityError as error:
+                # Only a concurrent insert of one of the file's new IINs gets here (every other
+                # constraint holds for rows the checks and the rules let through).
+                cause = error.__cause__
+                if not isinstance(cause, psycopg.errors.UniqueViolation) or (
+                    cause.diag.constraint_name != PERSON_IIN_UNIQUE
+                ):
+                    raise
+                _register_changed(cursor, result, error.__cause__)
+            except OperationalError as error:
+                if not isinstance(error.__cause__, psycopg.errors.DeadlockDetected):
+                    raise
+                _register_changed(cursor, result, error.__cause__)
         finally:
-            cursor.execute("RESET work_mem")
-            cursor.execute("RESET jit")
-            cursor.execute("RESET random_page_cost")
+            for name in (*SESSION, "random_page_cost"):
+                cursor.execute(f"RESET {name}")
             # Free the session's temporary space (workers and web processes keep their connections).
             cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMP_TABLES)}")
     progress(_("Finished"), 100)
     return result
+
+
+def _classify(cursor, *, lock: bool) -> None:
+    """Classify the rows against the register; with `lock`, lock every register person the file
+    changes and classify again under the locks, until no row changes a person not yet locked."""
+    sequence = _person_sequence(cursor)
+    _run(cursor, apply.classify_sql(sequence))
+    if not lock:
+        return
+    _run(cursor, apply.lock_table_sql())
+    while _scalar(cursor, apply.lock_changed_persons_sql()):
+        _run(cursor, apply.classify_sql(sequence))
+
+
+def _register_changed(cursor, result: ImportResult, error: psycopg.Error) -> None:
+    """The register changed under the import (a new IIN inserted meanwhile, or a lock cycle with
+    another import): nothing was written; report it on the row of the IIN when it is known."""
+    found = re.search(r"\(iin\)=\((\d+)\)", error.diag.message_detail or "")
+    cursor.execute(
+        """INSERT INTO import_errors SELECT coalesce((SELECT min(line) FROM import_rows WHERE iin = %s), 0),
+             'iin', 'register_changed', NULL""",
+        [found.group(1) if found else None],
+    )
+    result.errors = _scalar(cursor, "SELECT count(*) FROM import_errors")
+    result.created = result.updated = result.unchanged = result.historical = 0
+    result.written = False
+    result.report = _report_text(cursor)
 
 
 def _person_sequence(cursor) -> str:

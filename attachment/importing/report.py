@@ -1,4 +1,6 @@
-"""The error report: every error of a file with its row number, column and a clear message."""
+"""The error report: every error of a file with its row number, column, the value found there and a
+clear message. UTF-8 with a byte-order mark, so that a spreadsheet shows the Cyrillic; a value a
+spreadsheet would run as a formula is written with a leading apostrophe."""
 
 from __future__ import annotations
 
@@ -7,6 +9,9 @@ from django.utils.translation import gettext as _
 
 from patients.iin import MESSAGES as IIN_MESSAGES
 from patients.tabular import Sheet, write_csv
+
+from .parsing import STAGING
+from .validation import HEADER_LINES
 
 MESSAGES = {
     "required": gettext_lazy("A value is required."),
@@ -36,8 +41,18 @@ MESSAGES = {
     ),
     "duplicate_iin": gettext_lazy("A second row for the same IIN (first in row %(row)s)."),
     "copy": gettext_lazy("The row cannot be read: %(detail)s"),
+    "register_changed": gettext_lazy(
+        "The register changed while the file was imported (a person with this IIN was added, or "
+        "another import was writing the same persons); nothing was written: import the file again."
+    ),
 }
-HEADER = (gettext_lazy("row"), gettext_lazy("column"), gettext_lazy("code"), gettext_lazy("message"))
+HEADER = (
+    gettext_lazy("row"),
+    gettext_lazy("column"),
+    gettext_lazy("code"),
+    gettext_lazy("message"),
+    gettext_lazy("value"),
+)
 
 
 def message(code: str, detail: str | None, refusal_names: dict[str, str]) -> str:
@@ -68,9 +83,14 @@ def write_report(cursor, out) -> int:
     names = refusal_names()
 
     def rows():
-        cursor.execute("SELECT line, col, code, detail FROM import_errors ORDER BY line, col, code")
+        # The value as the file has it: the staged text of the row's column (none for a whole row).
+        cursor.execute(
+            f"""SELECT e.line, e.col, e.code, e.detail, to_jsonb(s) ->> e.col
+                FROM import_errors e LEFT JOIN {STAGING} s ON s.line = e.line - {HEADER_LINES}
+                ORDER BY e.line, e.col, e.code"""
+        )
         while batch := cursor.fetchmany(5000):
-            for line, column, code, detail in batch:
-                yield line, column, code, message(code, detail, names)
+            for line, column, code, detail, value in batch:
+                yield line, column, code, message(code, detail, names), value
 
     return write_csv(out, [Sheet("", HEADER, rows())])

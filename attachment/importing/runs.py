@@ -1,8 +1,20 @@
-"""Import runs: create one, execute it (from the command or the background task), report progress."""
+"""Import runs: create one, execute it (from the command or the background task), report progress,
+and mark failed the runs whose process died.
+
+A running import holds a session-level advisory lock (`RUN_LOCK`, the run's id) on its importing
+connection from before it is marked running until after its outcome is saved. A run marked
+running whose lock no session holds has lost its process (killed, the machine or PostgreSQL
+restarted): `import_runs_fail_dead()` marks it failed, nothing having been written (the writes
+are one transaction, rolled back with the session). The background task runs that check before
+every import and the import pages on every view (the status page polls every second), so a dead
+run is marked within seconds of being looked at, and the file can be imported again. The import
+session checks its client every few seconds even while a statement runs
+(`client_connection_check_interval`), so a killed process's session, and with it its row locks
+and temporary tables, ends within seconds rather than when its statement would have finished."""
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,6 +23,44 @@ from patients.services import record_history
 from ..models import ImportRun
 from .parsing import UnreadableFile
 from .pipeline import population_import
+
+# The advisory lock's first key (the second is the run's id): any number no other lock uses.
+RUN_LOCK = 170_417
+_RUN_ALIVE = """EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
+                 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                 AND l.classid = %s::oid AND l.objid = {run}::oid AND l.objsubid = 2)"""
+
+
+def import_runs_fail_dead() -> int:
+    """Mark failed (with a history row) every run marked running whose process is gone; return
+    how many. Looks at pg_locks rather than trying the lock, so that it is right even in the
+    session of a running import."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {ImportRun._meta.db_table} r "
+            f"WHERE r.status = %s AND NOT {_RUN_ALIVE.format(run='r.id')}",
+            [ImportRun.Status.RUNNING, RUN_LOCK],
+        )
+        candidates = [pk for (pk,) in cursor.fetchall()]
+    failed = 0
+    for pk in candidates:
+        with transaction.atomic():
+            run = ImportRun.objects.select_for_update().filter(pk=pk, status=ImportRun.Status.RUNNING).first()
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {_RUN_ALIVE.format(run='%s')}", [RUN_LOCK, pk])
+                alive = cursor.fetchone()[0]
+            if run is None or alive:
+                continue
+            _finish(
+                run,
+                status=ImportRun.Status.FAILED,
+                message=_(
+                    "The import stopped before it finished (its process ended); nothing was written. "
+                    "Import the file again."
+                ),
+            )
+            failed += 1
+    return failed
 
 
 def import_run_create(
@@ -56,6 +106,16 @@ class ProgressWriter:
 
 def import_run_execute(*, run: ImportRun, stream, progress=None) -> ImportRun:
     """Run the import of a queued run and record its outcome (with a history row)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RUN_LOCK, run.pk])
+    try:
+        return _execute(run, stream, progress)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK, run.pk])
+
+
+def _execute(run: ImportRun, stream, progress) -> ImportRun:
     run.status = ImportRun.Status.RUNNING
     run.started_at = timezone.now()
     record_history(run, user=run.user, reason=_("Import started"))

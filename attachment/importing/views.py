@@ -17,7 +17,7 @@ from patients.access import scope_to_organization
 from .. import attached_list as export
 from ..models import ImportRun, Organization
 from . import parsing
-from .runs import import_run_create
+from .runs import import_run_create, import_runs_fail_dead
 from .tasks import import_population_task
 
 IMPORT_PERMISSION = "attachment.add_importrun"
@@ -67,6 +67,7 @@ def import_start(request):
         )
         transaction.on_commit(lambda: import_population_task.enqueue(run.pk))
         return redirect("importing:run", pk=run.pk)
+    import_runs_fail_dead()
     runs = ImportRun.objects.select_related("user")[:20]
     return render(request, "attachment/import_start.html", {"form": form, "runs": runs})
 
@@ -74,6 +75,7 @@ def import_start(request):
 def _run_for(request, pk) -> ImportRun:
     if not request.user.has_perm(IMPORT_PERMISSION):
         raise Http404
+    import_runs_fail_dead()
     return get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
 
 

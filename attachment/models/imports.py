@@ -14,7 +14,7 @@ class ImportRun(models.Model):
         DONE = "done", _("imported")
         CHECKED = "checked", _("checked (dry run), nothing written")
         REJECTED = "rejected", _("rejected: errors, nothing written")
-        FAILED = "failed", _("unreadable file, nothing written")
+        FAILED = "failed", _("failed, nothing written")
 
     FINISHED = (Status.DONE, Status.CHECKED, Status.REJECTED, Status.FAILED)
 

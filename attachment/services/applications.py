@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patients.models import Person
-from patients.services import record_history
+from patients.services import person_lock, persons_lock, record_history
 
 from .. import rules, selectors
 from ..models import Application, Attachment, Channel, District, Ground, Organization, Refusal, RefusalReason
@@ -99,7 +99,7 @@ def application_decide(
     act=None,
 ) -> Attachment | Refusal:
     """Attach or refuse with reasons; the application records the decision. Decided once."""
-    Person.objects.select_for_update(no_key=True).get(pk=application.person_id)
+    person_lock(application.person_id)
     locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
     if locked.status != Application.Status.RECEIVED:
         raise ValidationError(_("This application has already been decided."))
@@ -184,7 +184,7 @@ def family_attach(
         raise ValidationError(_("Choose at least one family member."))
     # Lock every member first, in one order, so two family applications cannot interleave.
     ids = sorted({m.pk for m in members})
-    list(Person.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk"))
+    persons_lock(Person.objects.filter(pk__in=ids))
     attachments, refused = [], {}
     for member in Person.objects.filter(pk__in=ids).order_by("pk"):
         try:

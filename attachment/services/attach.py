@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from patients.access import can_act_for
 from patients.models import Person
-from patients.services import record_history
+from patients.services import person_lock, record_history
 
 from .. import rules, selectors
 from ..models import Attachment, AttachmentAct, Channel, District, Ground, Organization
@@ -198,7 +198,7 @@ def attachment_create(
     )
     # Lock the person first: two registrars attaching one IIN at once must run one after the
     # other, so the second sees the first's attachment and ends it (or is refused).
-    person = Person.objects.select_for_update(no_key=True).get(pk=person.pk)
+    person = person_lock(person.pk)
     facts, valid_contract = attachment_facts(
         person=person,
         organization=organization,
@@ -259,7 +259,7 @@ def attachment_create(
 @transaction.atomic
 def attachment_end(*, attachment: Attachment, on: datetime.date, user, reason: str) -> Attachment:
     """End an attachment on the date (inclusive). Ending it later than it already ends is refused."""
-    Person.objects.select_for_update(no_key=True).get(pk=attachment.person_id)
+    person_lock(attachment.person_id)
     locked = Attachment.objects.select_for_update(no_key=True).get(pk=attachment.pk)
     if on < locked.valid_from:
         raise ValidationError({"valid_to": _("An attachment cannot end before it starts.")})

@@ -9,8 +9,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from patients.models import Person
-from patients.services import record_history
+from patients.services import person_lock, record_history
 
 from ..models import Attachment
 from .attach import attachment_end
@@ -37,7 +36,7 @@ def attachments_expire(*, on: datetime.date, user) -> ExpireSummary:
         .order_by("person_id")
     )
     for attachment in drifted:
-        Person.objects.select_for_update(no_key=True).get(pk=attachment.person_id)
+        person_lock(attachment.person_id)
         locked = (
             Attachment.objects.select_for_update(no_key=True, of=("self",))
             .select_related("contract")

@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from patients.access import can_act_for
 from patients.models import Person
-from patients.services import record_history
+from patients.services import persons_lock, record_history
 
 from .. import rules, selectors
 from ..models import Attachment, AttachmentAct, Channel, District, Ground, Organization
@@ -71,12 +71,7 @@ def attachments_transfer(
     if districts:
         leaving = leaving.filter(district__in=districts)
     # Lock the persons first (one order everywhere), then their attachments.
-    person_ids = list(
-        Person.objects.select_for_update(no_key=True)
-        .filter(pk__in=leaving.values("person_id"))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    person_ids = [p.pk for p in persons_lock(Person.objects.filter(pk__in=leaving.values("person_id")))]
     list(Attachment.objects.select_for_update(no_key=True).filter(person_id__in=person_ids).values_list("pk"))
 
     book = selectors.rule_book()

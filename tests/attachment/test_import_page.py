@@ -1,6 +1,7 @@
 """The "Import attached population" page: upload, background task with progress, report; the
 admin's django-import-export preview; the export of attached lists with formula escaping."""
 
+import codecs
 import csv
 import io
 
@@ -87,19 +88,28 @@ def test_background_import_progress_advances_and_finishes(
     assert status["finished"] and status["summary"] == run.summary
 
 
-def test_task_with_errors_offers_the_report(client, rules_admin, ref, clinic, district, media):
+def test_issue17_a_refused_run_counts_nothing_written_and_its_report_has_the_value_and_a_bom(
+    client, rules_admin, ref, clinic, district, media
+):
     run = runs.import_run_create(
-        file_name="bad.csv", user=rules_admin, upload=upload(clinic, [row(clinic, "901123300255")])
+        file_name="bad.csv",
+        user=rules_admin,
+        upload=upload(clinic, [row(clinic, "901123300255"), row(clinic, IIN_B, ground="=1+2")]),
     )
     assert (
-        import_population_task.call(run.pk) == "rows=1 created=1 updated=0 unchanged=0 errors=1 historical=0"
+        import_population_task.call(run.pk) == "rows=2 created=0 updated=0 unchanged=0 errors=2 historical=0"
     )
     run.refresh_from_db()
     assert run.status == ImportRun.Status.REJECTED and not Person.objects.exists()
     client.force_login(rules_admin)
+    page = client.get(reverse("importing:run", args=[run.pk])).content.decode()
+    assert '<td id="import-created">0</td>' in page and '<td id="import-updated">0</td>' in page
     report = client.get(reverse("importing:report", args=[run.pk]))
-    lines = list(csv.reader(io.StringIO(report.content.decode())))
-    assert lines[1][:3] == ["2", "iin", "iin_check_digit"]
+    assert report.content.startswith(codecs.BOM_UTF8)  # a spreadsheet reads it as UTF-8
+    lines = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
+    assert lines[0] == ["row", "column", "code", "message", "value"]
+    assert lines[1][:3] == ["2", "iin", "iin_check_digit"] and lines[1][4] == "901123300255"
+    assert lines[2][:3] == ["3", "ground", "ground_unknown"] and lines[2][4] == "'=1+2"
 
 
 def test_command_exit_codes_and_summary(ref, clinic, district, tmp_path, capsys, rules_admin):

@@ -245,9 +245,10 @@ def test_error_report_lists_messages(ref, clinic, district):
     result = run(csv_file([row(clinic, "901123300255"), row(clinic, IIN_B, ground="5")]))
     assert result.report.startswith("\ufeff")  # a BOM, so that Excel shows the Cyrillic
     lines = list(csv.reader(io.StringIO(result.report.removeprefix("\ufeff"))))
-    assert lines[0] == ["row", "column", "code", "message"]
-    assert lines[1][:3] == ["2", "iin", "iin_check_digit"] and lines[1][3]
+    assert lines[0] == ["row", "column", "code", "message", "value"]
+    assert lines[1][:3] == ["2", "iin", "iin_check_digit"] and lines[1][3] and lines[1][4] == "901123300255"
     assert lines[2][:3] == ["3", "ground", "refused:not_attached_by_commission"] and lines[2][3]
+    assert lines[2][4] == "5"
 
 
 def test_existing_person_keeps_residence_when_the_row_has_none(ref, clinic, district, almaly):
@@ -333,7 +334,7 @@ def test_par9_1_import_ground_4_row_needs_a_contract_of_that_person_and_organiza
 def test_import_leaves_the_connection_settings_as_it_found_them(ref, clinic, district, rules_admin):
     """Workers and web processes keep their connections: the import's planner and memory
     settings last only as long as the import."""
-    names = ("random_page_cost", "jit", "work_mem")
+    names = ("random_page_cost", *pipeline.SESSION)
 
     def settings():
         with connection.cursor() as cursor:
