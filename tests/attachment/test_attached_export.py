@@ -94,9 +94,11 @@ def test_every_product_csv_starts_with_a_bom(client, rules_admin, clinic1, many_
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE import_errors (line bigint, col text, code text, detail text)")
         cursor.execute("INSERT INTO import_errors VALUES (2, 'iin', 'required', NULL)")
+        cursor.execute(f"CREATE TEMP TABLE {report.STAGING} (line bigint, iin text)")
+        cursor.execute(f"INSERT INTO {report.STAGING} VALUES (1, '')")
         text = io.StringIO()
         report.write_report(cursor, text)
-        cursor.execute("DROP TABLE import_errors")
+        cursor.execute(f"DROP TABLE import_errors, {report.STAGING}")
     run = ImportRun.objects.create(file_name="f.csv", user=rules_admin, error_report=text.getvalue())
     errors = client.get(reverse("importing:report", args=[run.pk])).content
     admin = admin_export(client, "csv")
@@ -107,4 +109,4 @@ def test_every_product_csv_starts_with_a_bom(client, rules_admin, clinic1, many_
         ("admin export", admin),
     ]:
         assert data.startswith(BOM.encode()), (name, data[:40])
-    assert errors.decode("utf-8-sig").splitlines()[0] == "row,column,code,message"
+    assert errors.decode("utf-8-sig").splitlines()[0] == "row,column,code,message,value"
