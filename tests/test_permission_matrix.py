@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import openpyxl
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -208,6 +209,7 @@ ADMIN_MODELS = {
     "attachment.CalendarDay": "ours",
     "attachment.PublicHoliday": "ours",
     "attachment.CalendarYear": "ours",
+    "attachment.LegalAct": "ours",
     "attachment.RefusalReason": "ours",
     "attachment.AttachmentAct": "ours",
     "attachment.Application": "received",
@@ -455,6 +457,7 @@ def world(db, clinic1, district1, registrar1, registrar2, head1, rules_admin, au
     )
     objects["attachment.CalendarDay"] = CalendarDay.objects.create(date=ON, is_working=True)
     objects["attachment.CalendarYear"] = CalendarYear.objects.create(year=ON.year)
+    objects["attachment.LegalAct"] = apps.get_model("attachment", "LegalAct").objects.order_by("pk").first()
     for model in (
         GroundRule,
         CampaignWindow,
