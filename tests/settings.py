@@ -2,8 +2,8 @@
 because the test client speaks plain HTTP. tests/config/test_security_settings.py checks the
 production default (redirect on) and the redirect behind a proxy."""
 
-import os
+from config import settings as production
 
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+globals().update({name: value for name, value in vars(production).items() if name.isupper()})
 
-from config.settings import *  # noqa: E402, F403
+SECURE_SSL_REDIRECT = False

@@ -8,6 +8,7 @@ string added by any app fails here until it is translated in config/locale/{ru,k
 import ast
 import datetime
 import gettext
+import os
 import re
 import shutil
 import subprocess
@@ -84,7 +85,9 @@ def fresh_catalogues(tmp_path_factory):
             shutil.copytree(BASE_DIR / name, copy / name, ignore=ignore)
     command = [sys.executable, "manage.py", "makemessages", "--no-location", "--ignore=tests"]
     command += [f"-l{lang}" for lang in LANGUAGES]
-    result = subprocess.run(command, cwd=copy, capture_output=True, text=True, timeout=300)
+    # The copy holds the product only: it runs on the product's settings, not the suite's.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    result = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return {
         lang: parse_po(copy / "config" / "locale" / lang / "LC_MESSAGES" / "django.po") for lang in LANGUAGES
