@@ -14,14 +14,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
 
 class RefuseNulMiddleware:
-    """A NUL character is never part of a name, an id, a date or a search: PostgreSQL cannot even
-    store it in a text value, so one in the path, the query, a form field, a cookie or a header
-    is refused with 400 here, before a view could pass it to a query (uploaded files may hold
-    any bytes and are not looked at)."""
+    """A NUL character is never part of an id, a date or a search: PostgreSQL cannot even store
+    it in a text value, so one in the path, the query string, a cookie or a header is refused
+    with 400 here, before a view could pass it to a query. Form bodies are left to the forms:
+    every text field refuses a NUL with its own message and keeps the rest of what was typed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -39,12 +37,8 @@ class RefuseNulMiddleware:
     def _nul_in(request) -> bool:
         texts = [request.path_info, *request.COOKIES.keys(), *request.COOKIES.values()]
         texts += [v for k, v in request.META.items() if k.startswith("HTTP_") and isinstance(v, str)]
-        fields = [request.GET]
-        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
-            fields.append(request.POST)
-        for query in fields:
-            for key, values in query.lists():
-                texts += [key, *values]
+        for key, values in request.GET.lists():
+            texts += [key, *values]
         return any("\x00" in text for text in texts)
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .iin import parse_iin
+from .iin import is_valid_iin, parse_iin
 from .models import (
     ContingentFlag,
     FamilyLink,
@@ -155,10 +155,11 @@ class RepresentativeForm(CleanTextMixin, forms.ModelForm):
         self.instance.child = child
         self.fields["document"].queryset = IdentityDocument.objects.none()
         self.fields["document"].help_text = _("Chosen from the representative's documents after saving.")
-        if self.data.get("representative"):
-            self.fields["document"].queryset = IdentityDocument.objects.filter(
-                person__iin=self.data.get("representative")
-            )
+        # The representative's documents, once the IIN typed is a valid one (raw input never
+        # reaches a query: it may hold anything, a NUL included).
+        typed = self.data.get("representative", "")
+        if is_valid_iin(typed):
+            self.fields["document"].queryset = IdentityDocument.objects.filter(person__iin=typed)
 
     def clean(self):
         data = super().clean()
