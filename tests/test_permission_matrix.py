@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import openpyxl
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -48,6 +47,7 @@ from attachment.models import (
     RefusalReason,
     SexAgeCoefficient,
 )
+from attachment.models import LegalAct as RulesLegalAct
 from attachment.reports import reference_data as reports_reference
 from attachment.rules import PERSON_DEAD, Refused
 from attachment.services import application_receive, coupon_issue, refusal_record
@@ -457,7 +457,7 @@ def world(db, clinic1, district1, registrar1, registrar2, head1, rules_admin, au
     )
     objects["attachment.CalendarDay"] = CalendarDay.objects.create(date=ON, is_working=True)
     objects["attachment.CalendarYear"] = CalendarYear.objects.create(year=ON.year)
-    objects["attachment.LegalAct"] = apps.get_model("attachment", "LegalAct").objects.order_by("pk").first()
+    objects["attachment.LegalAct"] = RulesLegalAct.objects.order_by("pk").first()
     for model in (
         GroundRule,
         CampaignWindow,

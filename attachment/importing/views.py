@@ -145,7 +145,6 @@ def attached_export(request, pk, file_format):
     if file_format not in tabular.FORMATS:
         raise Http404
     written = export.attached_file(queryset, file_format=file_format)
-    # An access-log entry for the export (its parameters and `written.rows`) belongs here.
     return tabular.file_response(
         written, file_format=file_format, filename=f"attached-{organization.bin}-{on:%Y%m%d}"
     )
