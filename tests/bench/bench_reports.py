@@ -4,19 +4,21 @@ Generates, set-wise in SQL: 200 organizations with 10 districts each, 800,000 pe
 1,000,000 attachments (200,000 persons moved once: an ended attachment and a current one, the
 rest one open attachment), then times the report grouped by organization, sex and age group
 (`attachment.reports.selectors.population_on`, one aggregate statement), for today and for a past
-date. Run with `make bench BENCH=reports`. The covering indexes of migration
-attachment/0005_report_indexes let PostgreSQL merge-join two index-only scans by person id.
+date. Run with `make bench BENCH=reports` (BENCH_REPORT_PERSONS changes the 800,000). The covering
+indexes of migration attachment/0005_report_indexes let PostgreSQL merge-join two index-only scans
+by person id.
 """
 
 import datetime
+import os
 import statistics
 import time
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-PERSONS = 800_000
-MOVED = 200_000
+PERSONS = int(os.environ.get("BENCH_REPORT_PERSONS", 800_000))
+MOVED = PERSONS // 4
 ORGANIZATIONS = 200
 DISTRICTS_PER_ORGANIZATION = 10
 RUNS = 5
