@@ -13,6 +13,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 NAME_PUNCTUATION = frozenset(" -'’ʼ.")
+# The messages by code: the person form shows them, and the register import's error report.
+MESSAGES = {
+    "invisible_characters": _(
+        "Remove invisible or control characters (such as zero-width spaces or direction marks)."
+    ),
+    "name_characters": _("A name may contain only letters, spaces, hyphens, apostrophes and dots."),
+    "mixed_scripts": _("Do not mix Latin and Cyrillic letters in one word: %(word)s"),
+}
 
 
 def _is_invisible(char: str) -> bool:
@@ -25,10 +33,7 @@ def _is_invisible(char: str) -> bool:
 
 def validate_no_invisible_characters(value: str) -> None:
     if any(_is_invisible(char) for char in value):
-        raise ValidationError(
-            _("Remove invisible or control characters (such as zero-width spaces or direction marks)."),
-            code="invisible_characters",
-        )
+        raise ValidationError(MESSAGES["invisible_characters"], code="invisible_characters")
 
 
 def _script(char: str) -> str | None:
@@ -44,18 +49,11 @@ def validate_person_name(value: str) -> None:
     for char in value:
         if char in NAME_PUNCTUATION or unicodedata.category(char)[0] in {"L", "M"}:
             continue
-        raise ValidationError(
-            _("A name may contain only letters, spaces, hyphens, apostrophes and dots."),
-            code="name_characters",
-        )
+        raise ValidationError(MESSAGES["name_characters"], code="name_characters")
     for word in value.replace("-", " ").split():
         scripts = {_script(char) for char in word} - {None}
         if len(scripts) > 1:
-            raise ValidationError(
-                _("Do not mix Latin and Cyrillic letters in one word: %(word)s"),
-                code="mixed_scripts",
-                params={"word": word},
-            )
+            raise ValidationError(MESSAGES["mixed_scripts"], code="mixed_scripts", params={"word": word})
 
 
 def normalize_text(value: str) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from patients.iin import MESSAGES as IIN_MESSAGES
 from patients.tabular import Sheet, write_csv
+from patients.validators import MESSAGES as NAME_MESSAGES
 
 from .parsing import STAGING
 from .validation import HEADER_LINES
@@ -63,6 +64,8 @@ def message(code: str, detail: str | None, refusal_names: dict[str, str]) -> str
         }
     if code in IIN_MESSAGES:
         return str(IIN_MESSAGES[code])
+    if code in NAME_MESSAGES:
+        return str(NAME_MESSAGES[code]) % {"word": detail or ""}
     text = str(MESSAGES.get(code, code))
     if code == "duplicate_iin":
         return text % {"row": detail}

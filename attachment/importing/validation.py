@@ -8,6 +8,7 @@ the file with its row number and column, duplicates of an IIN included.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django_countries import countries
 
 from patients.iin import (
@@ -20,6 +21,7 @@ from patients.iin import (
     iin_sums_sql,
 )
 from patients.models import CATEGORY_CODES
+from patients.validators import validate_person_name
 
 from .parsing import COLUMNS, STAGING
 
@@ -221,6 +223,37 @@ def normalize_sql(
               v.attached_on, v.ground_id, v.needs_contract, v.atu_id, v.contract_number, {errs} AS errs
             FROM ({resolved}) v""",
     ]
+
+
+NAME_COLUMNS = ("last_name", "first_name", "middle_name")
+
+
+def check_names(cursor) -> None:
+    """The person form's name rule (`patients.validators.validate_person_name`, the one
+    definition) over the file's distinct names: a formula-shaped name, digits, markup, invisible
+    characters or a word mixing Latin and Cyrillic letters is an error of each row that has it.
+    Names repeat (surnames above all), so the rule runs once per distinct value."""
+    names = " UNION ".join(f"SELECT {c} FROM import_rows WHERE {c} <> ''" for c in NAME_COLUMNS)
+    cursor.execute(names)
+    bad = []
+    while batch := cursor.fetchmany(10_000):
+        for (name,) in batch:
+            try:
+                validate_person_name(name)
+            except ValidationError as error:
+                bad.append((name, error.code, (error.params or {}).get("word")))
+    if not bad:
+        return
+    cursor.execute("DROP TABLE IF EXISTS import_bad_names")
+    cursor.execute("CREATE TEMP TABLE import_bad_names (name text PRIMARY KEY, code text, word text)")
+    cursor.executemany("INSERT INTO import_bad_names VALUES (%s, %s, %s)", bad)
+    columns = ", ".join(f"('{c}', r.{c})" for c in NAME_COLUMNS)
+    cursor.execute(
+        f"""INSERT INTO import_errors
+            SELECT r.line, n.col, b.code, b.word FROM import_rows r
+            CROSS JOIN LATERAL (VALUES {columns}) AS n (col, name)
+            JOIN import_bad_names b ON b.name = n.name"""
+    )
 
 
 def errors_sql() -> list[str]:

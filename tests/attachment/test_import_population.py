@@ -387,11 +387,11 @@ def test_a_large_file_is_typed_in_two_sessions_with_the_same_outcome(
     }
     assert (two_sessions.rows, two_sessions.errors) == (one_session.rows, one_session.errors) == (6, 3)
 
-    good = [row(clinic, iin, last_name=f"Фамилия{n}") for n, iin in enumerate(VALID[:6])]
+    good = [row(clinic, iin, last_name=f"Фамилия{'абвгде'[n]}") for n, iin in enumerate(VALID[:6])]
     result = run(csv_file(good), user=rules_admin)
     assert (result.rows, result.created, result.errors, len(streams)) == (6, 6, 0, 4)
     assert sorted(Person.objects.values_list("iin", "last_name")) == sorted(
-        (iin, f"Фамилия{n}") for n, iin in enumerate(VALID[:6])
+        (iin, f"Фамилия{'абвгде'[n]}") for n, iin in enumerate(VALID[:6])
     )
     assert Attachment.objects.filter(person__iin__in=VALID[:6], district=district).count() == 6
 
@@ -427,3 +427,29 @@ def test_a_failure_in_the_second_session_fails_the_import_and_writes_nothing(
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid(), to_regclass('pg_temp.import_raw'), current_setting('jit')")
         assert cursor.fetchone() == (pid, None, jit)  # same session, staging dropped, settings reset
+
+
+FORMULA_NAMES = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "@SUM(A1)", '=HYPERLINK("http://evil.example/","click")']
+
+
+def test_import_applies_the_person_forms_name_rules_a_formula_shaped_name_is_a_row_error(
+    ref, clinic, district
+):
+    """The register import refuses what the person form refuses (patients.validators): each
+    formula-shaped surname is an error of its row, with the form's message, and nothing is written."""
+    rows = [row(clinic, iin, last_name=name) for iin, name in zip(VALID, FORMULA_NAMES, strict=False)]
+    kazakh, mixed = "Нұрланұлы-Әбілқайыр", "Ivanоvich"  # the "о" of `mixed` is Cyrillic
+    rows.append(row(clinic, VALID[5], last_name=kazakh, first_name="Ivan", middle_name=mixed))
+    rows.append(row(clinic, VALID[6], first_name="Ай\u200bдар"))
+    result = run(csv_file(rows))
+    found = report_rows(result)
+    for line in range(2, 2 + len(FORMULA_NAMES)):
+        assert (str(line), "last_name", "name_characters") in found
+    assert (str(2 + len(FORMULA_NAMES)), "middle_name", "mixed_scripts") in found
+    assert (str(3 + len(FORMULA_NAMES)), "first_name", "invisible_characters") in found
+    assert len(found) == len(FORMULA_NAMES) + 2  # the Kazakh surname and the Latin name are right
+    lines = list(csv.reader(io.StringIO(result.report.removeprefix("\ufeff"))))
+    assert lines[1][3] == "A name may contain only letters, spaces, hyphens, apostrophes and dots."
+    assert lines[1][4] == "'" + FORMULA_NAMES[0]  # the report itself escapes the formula
+    assert mixed in lines[len(FORMULA_NAMES) + 1][3]  # the message names the word
+    assert result.created == 0 and not Person.objects.exists()
