@@ -43,6 +43,25 @@ class AuditedResource(FormulaSafeExport, resources.ModelResource):
 
 
 class PersonResource(AuditedResource):
+    # A registered person's birth date, sex and death change on the person's pages, through the
+    # services that check them (and end the attachments a death ends); the admin import sets
+    # them only for a person it creates.
+    SERVICE_FIELDS = ("birth_date", "sex", "date_of_death")
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        stored = (
+            Person.objects.filter(pk=instance.pk).values(*self.SERVICE_FIELDS).first()
+            if instance.pk
+            else None
+        )
+        for name in self.SERVICE_FIELDS:
+            if stored is not None and stored[name] != getattr(instance, name):
+                errors[name] = [
+                    _("For a registered person this changes only on the person's page, not by import.")
+                ]
+        super().validate_instance(instance, errors, validate_unique)
+
     class Meta(AuditedResource.Meta):
         model = Person
         import_id_fields = ["iin"]

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from patients.models import Person
 
+from ..factories import PersonFactory
+
 pytestmark = pytest.mark.django_db
 
 HEADER = "id,iin,last_name,first_name,middle_name,birth_date,sex,citizenship,category,residence_kind"
@@ -100,3 +102,41 @@ def test_a_confirmed_valid_import_writes_every_row_with_its_history(client, rule
     assert response.url == reverse("admin:patients_person_changelist")
     assert set(Person.objects.values_list("iin", flat=True)) == {"901123300258", "800101300016"}
     assert set(Person.history.values_list("history_user", flat=True)) == {rules_admin.pk}
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("birth_date", "1991-11-23"), ("sex", "F"), ("date_of_death", "2026-01-10")],
+)
+def test_the_admin_import_cannot_change_birth_date_sex_or_death_of_a_registered_person(
+    client, rules_admin, column, value
+):
+    """Those change on the person's pages, through the services that check them and end what a
+    death ends; the import names the field and changes nothing."""
+    person = PersonFactory(iin="901123300258", last_name="Сапаров", first_name="Асхат", residence_atu=None)
+    client.force_login(rules_admin)
+    values = {"birth_date": "1990-11-23", "sex": "M", "date_of_death": "", column: value}
+    header = HEADER + ",date_of_death"
+    row = (
+        f",901123300258,Сапаров,Асхат,,{values['birth_date']},{values['sex']},KZ,1,permanent,"
+        f"{values['date_of_death']}"
+    )
+    csv = "\n".join([header, row]).encode()
+    response = client.post(
+        reverse("admin:patients_person_import"),
+        {"format": "0", "import_file": SimpleUploadedFile("persons.csv", csv, "text/csv")},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "changes only on the person&#x27;s page" in response.content.decode()
+    assert "confirm_form" not in response.context or not response.context["confirm_form"]
+    person.refresh_from_db()
+    assert (person.birth_date.isoformat(), person.sex, person.date_of_death) == ("1990-11-23", "M", None)
+
+
+def test_the_admin_import_still_updates_a_registered_persons_name(client, rules_admin):
+    PersonFactory(iin="901123300258", last_name="Сапаров", first_name="Асхат", residence_atu=None)
+    client.force_login(rules_admin)
+    response = import_persons(client, [GOOD_ROW.replace("Сапаров", "Сапарова")])
+    assert response.status_code == 200
+    assert response.context["confirm_form"]
