@@ -1,6 +1,7 @@
 """Input shape of the registrar pages."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patients.access import scope_to_organization
@@ -8,6 +9,7 @@ from patients.models import InsuranceContract
 
 from . import rules
 from .models import Application, Channel, District, Ground, Organization
+from .services.death import death_date_error
 
 CLINIC_CHANNELS = [(c.value, c.label) for c in (Channel.CLINIC, Channel.EGOV, Channel.INSURER)]
 
@@ -89,11 +91,43 @@ class TransferForm(forms.Form):
 
 
 class DeathForm(forms.Form):
+    """A date of death between the person's birth date and today, with the reason (the certificate)."""
+
     date_of_death = forms.DateField(
         label=_("Date of death"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reason = forms.CharField(
         label=_("Reason for the change"), max_length=300, help_text=_("E.g. the death certificate number.")
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_date_of_death(self):
+        day = self.cleaned_data["date_of_death"]
+        if day is not None:
+            error = death_date_error(
+                birth_date=self.person.birth_date, date_of_death=day, today=timezone.localdate()
+            )
+            if error:
+                raise forms.ValidationError(error)
+        return day
+
+
+class DeathCorrectionForm(DeathForm):
+    """The corrected date of death, or none when the person did not die."""
+
+    date_of_death = forms.DateField(
+        label=_("Corrected date of death"),
+        required=False,
+        help_text=_("Leave empty when the person did not die."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=300,
+        help_text=_("E.g. the document showing that the recorded death was wrong."),
     )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("persons/<int:pk>/attach/", views.attach, name="attach"),
     path("persons/<int:pk>/family/", views.family_attach, name="family"),
     path("persons/<int:pk>/death/", views.record_death, name="record_death"),
+    path("persons/<int:pk>/death/correct/", views.correct_death, name="correct_death"),
     path("<int:pk>/", views.attachment_detail, name="detail"),
     path("<int:pk>/coupon/", views.coupon_issue, name="coupon_issue"),
     path("coupons/<int:pk>/", views.coupon_page, name="coupon"),

@@ -2,10 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +17,9 @@ from patients.forms import PersonSearchForm
 from patients.models import Person
 
 from . import printing, rules, selectors, services
+from .access import may_correct_death, may_record_death, may_record_death_on_some_date
 from .filters import AttachedFilter
-from .forms import ApplicationDecisionForm, AttachForm, DeathForm, FamilyAttachForm
+from .forms import ApplicationDecisionForm, AttachForm, DeathCorrectionForm, DeathForm, FamilyAttachForm
 from .models import Attachment, Channel, Coupon, Ground, Organization, Refusal
 from .reports import dashboard
 
@@ -55,10 +56,20 @@ def person_attachments(request, pk):
     refusals = scope_to_organization(Refusal.objects.filter(person=person), request.user).select_related(
         "organization", "reason", "ground"
     )
+    today = timezone.localdate()
     return render(
         request,
         "attachment/person_attachments.html",
-        {"person": person, "tab": "attachments", "attachments": attachments, "refusals": refusals},
+        {
+            "person": person,
+            "tab": "attachments",
+            "attachments": attachments,
+            "refusals": refusals,
+            "today": today,
+            "may_record_death": person.date_of_death is None
+            and may_record_death_on_some_date(request.user, person, today),
+            "may_correct_death": may_correct_death(request.user, person),
+        },
     )
 
 
@@ -341,20 +352,26 @@ def attached_list(request):
 @permission_required("attachment.change_attachment", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def record_death(request, pk):
-    """Record a death: the attachment in force on that date ends with it (rule 6)."""
+    """Record a death: every attachment in force on that date ends on it, later ones are cancelled.
+    Staff of an organization the person is attached to on that date or later, a rules
+    administrator, or any registrar when the person is attached nowhere (`may_record_death`)."""
     person = _person_or_404(pk)
-    form = DeathForm(request.POST or None, initial={"date_of_death": person.date_of_death})
+    if person.date_of_death is not None:
+        return redirect("attachment:correct_death", pk=person.pk)
+    if not may_record_death_on_some_date(request.user, person, timezone.localdate()):
+        raise PermissionDenied(
+            _("You may not record the death of a person attached to another organization.")
+        )
+    form = DeathForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
-        current = selectors.attachment_of(person=person, on=form.cleaned_data["date_of_death"])
-        if current is not None:
-            # Ending an attachment is a change to that organization's data.
-            require_act_for(request.user, current.organization_id)
+        died = form.cleaned_data["date_of_death"]
+        if not may_record_death(request.user, person, died):
+            raise PermissionDenied(
+                _("You may not record the death of a person attached to another organization.")
+            )
         try:
             services.person_record_death(
-                person=person,
-                date_of_death=form.cleaned_data["date_of_death"],
-                user=request.user,
-                reason=form.cleaned_data["reason"],
+                person=person, date_of_death=died, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -363,4 +380,40 @@ def record_death(request, pk):
             return redirect("attachment:person", pk=person.pk)
     return render(
         request, "attachment/record_death.html", {"person": person, "tab": "attachments", "form": form}
+    )
+
+
+@permission_required("attachment.correct_death", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def correct_death(request, pk):
+    """Correct a wrongly recorded death (a clinic head of the person's organization or a rules
+    administrator): the attachments it closed reopen as they were, closed again on a new date."""
+    person = _person_or_404(pk)
+    if person.date_of_death is None:
+        raise Http404(_("No death is recorded for this person."))
+    if not may_correct_death(request.user, person):
+        raise PermissionDenied(
+            _("Only a clinic head of the person's organization or a rules administrator may correct a death.")
+        )
+    form = DeathCorrectionForm(
+        request.POST or None, person=person, initial={"date_of_death": person.date_of_death}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_correct_death(
+                person=person,
+                date_of_death=form.cleaned_data["date_of_death"],
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The death record was corrected."))
+            return redirect("attachment:person", pk=person.pk)
+    closed = person.attachments.filter(closed_by_death_on__isnull=False).select_related("organization")
+    return render(
+        request,
+        "attachment/correct_death.html",
+        {"person": person, "tab": "attachments", "form": form, "closed": closed},
     )

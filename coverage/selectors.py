@@ -44,6 +44,7 @@ class Entitlements:
     insured: bool
     contracts: list[InsuranceContract]
     packages: list[PackageGrant]
+    died_on: datetime.date | None = None  # set when the person died before the date: nothing is granted
 
     def package(self, code: str) -> PackageGrant | None:
         return next((g for g in self.packages if g.package.code == code), None)
@@ -57,6 +58,7 @@ class Entitlements:
         return {
             "person": {"id": self.person.pk, "category": self.person.category},
             "on": self.on.isoformat(),
+            "died_on": _iso(self.died_on),
             "cshi_insured": self.insured,
             "contracts": [
                 {
@@ -152,9 +154,12 @@ def _grant_dict(grant: PackageGrant, language: str) -> dict:
 
 
 def packages_granted_on(*, person: Person, on: datetime.date) -> tuple[list[PackageGrant], bool, list]:
-    """Which packages the eligibility rows in force on D grant, with the rows and contracts."""
+    """Which packages the eligibility rows in force on D grant, with the rows and contracts.
+    None after the person's death."""
     insured = insured_on(person=person, on=on)
     contracts = list(contracts_valid_on(person=person, on=on))
+    if person.died_before(on):
+        return [], insured, contracts
     contract_kinds = {c.kind for c in contracts}
     grants: dict[int, PackageGrant] = {}
     rows = EligibilityRule.objects.filter(in_force_on(on)).select_related("package", "package__legal_act")
@@ -239,7 +244,14 @@ def entitlements_on(*, person: Person, on: datetime.date) -> Entitlements:
             by_package[status.limit.package_id].limits.append(status)
         for disease in Disease.objects.filter(in_force_on(on), package__in=by_package).order_by("number"):
             by_package[disease.package_id].diseases.append(disease)
-    return Entitlements(person=person, on=on, insured=insured, contracts=contracts, packages=grants)
+    return Entitlements(
+        person=person,
+        on=on,
+        insured=insured,
+        contracts=contracts,
+        packages=grants,
+        died_on=person.date_of_death if person.died_before(on) else None,
+    )
 
 
 PER_6_MONTHS_KINDS = ("rolling_6_months", "calendar_half_year")

@@ -36,6 +36,11 @@ def service_usage_record(
     # Lock the person row: two registrars recording the last unit of one quota at the same
     # moment are serialized here, so the second one sees the first one's usage and is refused.
     person = person_lock(person.pk)
+    if person.died_before(on):
+        raise ValidationError(
+            _("The person died on %(died)s: nothing can be rendered on %(date)s.")
+            % {"died": _d(person.date_of_death), "date": _d(on)}
+        )
     limit = ServiceLimit.objects.select_related("package").get(pk=limit.pk)
     if not ServiceLimit.objects.filter(in_force_on(on), pk=limit.pk).exists():
         raise ValidationError(_("This service limit is not in force on %(date)s.") % {"date": _d(on)})

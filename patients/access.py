@@ -64,6 +64,7 @@ def role_permissions(role: str) -> QuerySet:
             Q(pk__in=registrar.values("pk"))
             | Q(codename__startswith="confirm_")
             | Q(codename__startswith="report_")
+            | Q(content_type__app_label="attachment", codename="correct_death")
         )
     raise ValueError(role)
 

@@ -250,6 +250,11 @@ class Person(models.Model):
         """A child is a person under 18 (§2)."""
         return is_minor(self.birth_date, on)
 
+    def died_before(self, on) -> bool:
+        """Dead on the date: the day of death is the person's last day (attached, entitled), as
+        `attachment/population.py` counts it."""
+        return self.date_of_death is not None and self.date_of_death < on
+
 
 class IdentityDocument(models.Model):
     class Kind(models.TextChoices):

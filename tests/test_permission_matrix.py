@@ -126,7 +126,11 @@ EXPECTED = {
     "attachment:person": row("          302  200  200  200  200   200"),
     "attachment:attach": row("          302  200  200  200  200   403"),
     "attachment:family": row("          302  200  200  200  200   403"),
-    "attachment:record_death": row("    302  200  200  200  200   403"),
+    # Recording a death is for the organizations the person is attached to on that date or
+    # later (the fixture person is clinic 1's); correcting one is for its clinic head and the
+    # rules administrator, and there is none to correct for the fixture person.
+    "attachment:record_death": row("    302  200  403  200  200   403"),
+    "attachment:correct_death": row("   302  403  403  404  404   403"),
     "attachment:detail": row("          302  200  404  200  200   200"),
     "attachment:coupon_issue": row("    302  405  405  405  405   403"),  # POST only
     "attachment:coupon": row("          302  200  404  200  200   200"),

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from attachment import reference_data as attachment_reference
 from attachment.importing.runs import import_run_create
@@ -423,4 +423,48 @@ def test_import_pages_show_no_untranslated_text(client, rules_admin, report_and_
         assert response.status_code == 200, url
         html = response.content.decode()
         problems += [f"{method.upper()} {url}: {text!r}" for text in untranslated_texts(html)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_death_pages_show_no_untranslated_text(client, head1, clinic1, lang):
+    """The clinic head's tab of a dead person, the correction page with its errors, a cancelled
+    attachment, and the entitlements tab after the death."""
+    from attachment.services import person_record_death
+
+    coverage_reference.load()
+    ground = grounds()[1]
+    person = PersonFactory(citizenship="KZ")
+    for valid_from, valid_to in (
+        (datetime.date(2025, 1, 1), datetime.date(2026, 6, 30)),
+        (datetime.date(2026, 7, 1), None),
+    ):
+        Attachment.objects.create(
+            person=person,
+            organization=clinic1,
+            ground=ground,
+            channel="clinic",
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+    with translation.override(lang):  # the end reasons are written in the language of the page
+        person_record_death(
+            person=person, date_of_death=datetime.date(2026, 3, 2), user=head1, reason="Куәлік"
+        )
+    client.force_login(head1)
+    correct = reverse("attachment:correct_death", args=[person.pk])
+    pages = [
+        ("get", reverse("attachment:person", args=[person.pk]), None),
+        ("get", correct, None),
+        ("post", correct, {"date_of_death": "2026-03-02", "reason": "x"}),  # the same date: an error
+        ("get", reverse("coverage:person_entitlements", args=[person.pk]), {"on": "2026-03-10"}),
+    ]
+    problems = []
+    for method, url, data in pages:
+        response = getattr(client, method)(url, data or {}, HTTP_ACCEPT_LANGUAGE=lang)
+        assert response.status_code == 200, url
+        problems += [
+            f"{method.upper()} {url}: {text!r}" for text in untranslated_texts(response.content.decode())
+        ]
     assert not problems, "\n".join(problems)

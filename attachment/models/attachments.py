@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from patients.history import audit_history
@@ -122,6 +122,22 @@ class Attachment(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=300, blank=True)
+    # A recorded death closes the person's attachments: the one in force on the date of death ends
+    # on it, a later one is cancelled (its period shrinks to its first day, which lies after the
+    # death, so "attached on D" never counts it). What the attachment was before is kept, so a
+    # correction of the death reopens it exactly.
+    closed_by_death_on = models.DateField(
+        _("closed by the death of"),
+        null=True,
+        blank=True,
+        help_text=_("The date of death that ended or cancelled this attachment."),
+    )
+    valid_to_before_death = models.DateField(
+        _("valid to before the death was recorded"), null=True, blank=True
+    )
+    end_reason_before_death = models.CharField(
+        _("reason for ending before the death was recorded"), max_length=300, blank=True
+    )
     over_capacity_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -171,6 +187,7 @@ class Attachment(models.Model):
         permissions = [
             ("confirm_over_capacity", _("Can confirm an attachment beyond a district's capacity")),
             ("transfer_attachments", _("Can move the attached population to another organization")),
+            ("correct_death", _("Can correct a wrongly recorded date of death")),
         ]
         constraints = [
             period_is_ordered("attachment_period_ordered"),
@@ -181,13 +198,43 @@ class Attachment(models.Model):
                 condition=~Q(channel="act") | Q(act__isnull=False),
                 violation_error_message=_("An attachment by an act must record the act."),
             ),
+            # Closed by a death: ended on the date of death when in force on it, cancelled (one
+            # day, its first, after the death) when it starts later; what it was before is kept
+            # only for an attachment the death closed, and the death shortened it.
+            models.CheckConstraint(
+                name="attachment_closed_by_death_consistent",
+                condition=(
+                    Q(
+                        closed_by_death_on__isnull=True,
+                        valid_to_before_death__isnull=True,
+                        end_reason_before_death="",
+                    )
+                    | Q(closed_by_death_on__isnull=False)
+                    & (
+                        Q(valid_from__lte=F("closed_by_death_on"), valid_to=F("closed_by_death_on"))
+                        | Q(valid_from__gt=F("closed_by_death_on"), valid_to=F("valid_from"))
+                    )
+                    & (Q(valid_to_before_death__isnull=True) | Q(valid_to_before_death__gt=F("valid_to")))
+                ),
+                violation_error_message=_(
+                    "An attachment closed by a death ends on the date of death, or is cancelled when it "
+                    "starts later."
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.person} → {self.organization} ({self.valid_from}–{self.valid_to or '…'})"
 
+    @property
+    def cancelled(self) -> bool:
+        """Cancelled by a death before it took effect: the person was never attached by it."""
+        return self.closed_by_death_on is not None and self.closed_by_death_on < self.valid_from
+
     def status_on(self, on) -> str:
         """Derived from the dates, so it can never disagree with them."""
+        if self.cancelled:
+            return AttachmentStatus.CANCELLED
         if on < self.valid_from:
             return AttachmentStatus.FUTURE
         if self.valid_to is not None and on > self.valid_to:
@@ -199,6 +246,7 @@ class AttachmentStatus(models.TextChoices):
     FUTURE = "future", _("takes effect later")
     ACTIVE = "active", _("in force")
     ENDED = "ended", _("ended")
+    CANCELLED = "cancelled", _("cancelled: the person died before it took effect")
 
 
 class AttachmentAct(models.Model):

@@ -17,12 +17,17 @@ from .attach import (
     attachment_create,
     attachment_decide,
     attachment_end,
-    attachment_end_on_death,
     attachment_facts,
     attachment_facts_many,
-    person_record_death,
 )
 from .coupons import coupon_issue, coupon_print_record
+from .death import (
+    attachments_close_on_death,
+    attachments_reopen_after_death,
+    death_date_error,
+    person_correct_death,
+    person_record_death,
+)
 from .expire import ExpireSummary, attachments_expire
 from .legal_acts import legal_act_set_in_force
 from .transfer import TransferResult, attachments_transfer
@@ -41,7 +46,10 @@ __all__ = [
     "attachment_create",
     "attachment_decide",
     "attachment_end",
-    "attachment_end_on_death",
+    "attachments_close_on_death",
+    "attachments_reopen_after_death",
+    "death_date_error",
+    "person_correct_death",
     "person_record_death",
     "attachment_facts",
     "attachment_facts_many",

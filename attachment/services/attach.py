@@ -271,28 +271,3 @@ def attachment_end(*, attachment: Attachment, on: datetime.date, user, reason: s
     record_history(locked, user=user, reason=reason)
     locked.save(update_fields=["valid_to", "end_reason"])
     return locked
-
-
-def attachment_end_on_death(*, person: Person, user) -> Attachment | None:
-    """Death ends the attachment in force on the date of death (rule 6). Idempotent."""
-    if person.date_of_death is None:
-        return None
-    current = selectors.attachment_of(person=person, on=person.date_of_death)
-    if current is None:
-        return None
-    return attachment_end(
-        attachment=current,
-        on=person.date_of_death,
-        user=user,
-        reason=_("Death on %(date)s.") % {"date": f"{person.date_of_death:%d.%m.%Y}"},
-    )
-
-
-@transaction.atomic
-def person_record_death(*, person: Person, date_of_death: datetime.date, user, reason: str) -> Person:
-    """Record a death and end the attachment in force on that date, in one transaction (rule 6)."""
-    from patients.services import person_update
-
-    updated = person_update(person=person, user=user, reason=reason, date_of_death=date_of_death)
-    attachment_end_on_death(person=updated, user=user)
-    return updated

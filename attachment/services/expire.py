@@ -1,4 +1,4 @@
-"""The daily run: ground 4 attachments follow their contract's end (§9-1), death ends attachments."""
+"""The daily run: ground 4 attachments follow their contract's end (§9-1), death closes attachments."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from patients.models import Person
 from patients.services import person_lock, record_history
 
 from ..models import Attachment
-from .attach import attachment_end
+from .death import attachments_close_on_death
 
 
 @dataclass
@@ -65,19 +66,20 @@ def attachments_expire(*, on: datetime.date, user) -> ExpireSummary:
             summary.contract_extended += 1
         else:
             summary.contract_ended += 1
-    # Death ends the attachment in force on the date of death (rule 6).
-    dead = Attachment.objects.filter(
-        person__date_of_death__isnull=False,
-        person__date_of_death__lte=on,
-        valid_from__lte=F("person__date_of_death"),
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=F("person__date_of_death")))
-    for attachment in dead.select_related("person").order_by("person_id"):
-        died_on = attachment.person.date_of_death
-        attachment_end(
-            attachment=attachment,
-            on=died_on,
-            user=user,
-            reason=_("Death on %(date)s.") % {"date": f"{died_on:%d.%m.%Y}"},
+    # A death that reached the register without the death service (an import, an old row)
+    # closes what reaches past it: the attachment in force ends, later ones are cancelled.
+    dead = (
+        Person.objects.filter(date_of_death__isnull=False, date_of_death__lte=on)
+        .filter(
+            Exists(
+                Attachment.objects.filter(person_id=OuterRef("pk"), closed_by_death_on__isnull=True).filter(
+                    Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("date_of_death"))
+                )
+            )
         )
-        summary.died += 1
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for person_id in dead:
+        summary.died += attachments_close_on_death(person=person_lock(person_id), user=user)
     return summary

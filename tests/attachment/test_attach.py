@@ -15,7 +15,7 @@ from attachment.models import (
     IntegrationPeriod,
     PurchaseContract,
 )
-from attachment.services import AttachmentRefused, attachment_create, attachment_end_on_death
+from attachment.services import AttachmentRefused, attachment_create, attachments_close_on_death
 from patients.access import CLINIC_HEAD, REGISTRAR
 from patients.models import Atu, InsuredStatusPeriod, LegalCategory, LegalRepresentative
 from patients.services import person_update
@@ -335,8 +335,8 @@ def test_death_ends_the_active_attachment_on_the_date_of_death(ref, citizen, cli
     attachment = attach(citizen, clinic, ref[1], on=datetime.date(2025, 1, 1))
     died = datetime.date(2026, 4, 3)
     person = person_update(person=citizen, user=registrar1, reason="death certificate", date_of_death=died)
-    attachment_end_on_death(person=person, user=registrar1)
-    attachment_end_on_death(person=person, user=registrar1)  # idempotent
+    assert attachments_close_on_death(person=person, user=registrar1) == 1
+    assert attachments_close_on_death(person=person, user=registrar1) == 0  # idempotent
     attachment.refresh_from_db()
     assert attachment.valid_to == died
     assert attachment.history.count() == 2
