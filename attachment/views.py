@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from patients.access import organization_id_of, require_act_for, scope_to_organization
+from patients.access import (
+    organization_id_of,
+    person_for_page,
+    person_record_for_page,
+    persons_listed,
+    require_act_for,
+    scope_to_organization,
+)
 from patients.forms import PersonSearchForm
 from patients.models import Person
 
@@ -36,6 +43,10 @@ def home(request):
             organization_id=organization_id, today=today, now=now
         )
         context["attached"] = dashboard.attached_change(organization_id=organization_id, today=today)
+        applications = context["applications"]
+        persons_listed(
+            request, [a.person for a in applications.overdue_list + applications.today_list], params={}
+        )
     if request.user.has_perm("attachment.change_groundrule"):
         context["administrator"] = True
         context["imports_running"] = dashboard.imports_running()
@@ -44,14 +55,10 @@ def home(request):
     return render(request, "attachment/dashboard.html", context)
 
 
-def _person_or_404(pk) -> Person:
-    return get_object_or_404(Person.objects.select_related("residence_atu"), pk=pk)
-
-
 @permission_required("attachment.view_attachment", raise_exception=True)
 def person_attachments(request, pk):
     """The person card's tab: every attachment (past ones end, never vanish), refusals, applications."""
-    person = _person_or_404(pk)
+    person = person_for_page(request, pk)
     attachments = person.attachments.select_related("organization", "district", "ground", "act", "coupon")
     refusals = scope_to_organization(Refusal.objects.filter(person=person), request.user).select_related(
         "organization", "reason", "ground"
@@ -98,7 +105,7 @@ def _grounds_open(person, organization, on):
 @require_http_methods(["GET", "POST"])
 def attach(request, pk):
     """Attach from the person card: the decision (attached, or refused with reasons) at once."""
-    person = _person_or_404(pk)
+    person = person_for_page(request, pk)
     today = timezone.localdate()
     own = organization_id_of(request.user)
     form = AttachForm(
@@ -160,7 +167,7 @@ def attach(request, pk):
 @require_http_methods(["GET", "POST"])
 def family_attach(request, pk):
     """One family member applies for several with their written consent: all or none (§9-1)."""
-    person = _person_or_404(pk)
+    person = person_for_page(request, pk)
     family = Person.objects.filter(Q(pk=person.pk) | Q(pk__in=person.family_links.values("relative")))
     form = FamilyAttachForm(
         request.POST or None,
@@ -193,16 +200,16 @@ def family_attach(request, pk):
     )
 
 
-def _scoped_attachment(request, pk) -> Attachment:
-    queryset = scope_to_organization(Attachment.objects.all(), request.user).select_related(
-        "person", "organization", "district", "ground", "act", "created_by", "contract"
-    )
-    return get_object_or_404(queryset, pk=pk)
-
-
 @permission_required("attachment.view_attachment", raise_exception=True)
 def attachment_detail(request, pk):
-    attachment = _scoped_attachment(request, pk)
+    attachment = person_record_for_page(
+        request,
+        Attachment.objects.select_related(
+            "person", "organization", "district", "ground", "act", "created_by", "contract"
+        ),
+        pk,
+        person_of=lambda a: a.person,
+    )
     coupon = Coupon.objects.filter(attachment=attachment).first()
     return render(
         request,
@@ -214,21 +221,22 @@ def attachment_detail(request, pk):
 @permission_required("attachment.change_attachment", raise_exception=True)
 @require_POST
 def coupon_issue(request, pk):
-    attachment = _scoped_attachment(request, pk)
+    # A write that shows nothing: the coupon page it leads to is the logged read.
+    attachment = get_object_or_404(scope_to_organization(Attachment.objects.all(), request.user), pk=pk)
     require_act_for(request.user, attachment.organization_id)
     coupon = services.coupon_issue(attachment=attachment, on=timezone.localdate(), user=request.user)
     return redirect("attachment:coupon", pk=coupon.pk)
 
 
 def _scoped_coupon(request, pk) -> Coupon:
-    queryset = scope_to_organization(Coupon.objects.all(), request.user).select_related(
+    queryset = Coupon.objects.select_related(
         "attachment__person",
         "attachment__organization",
         "attachment__district",
         "attachment__ground",
         "issued_by",
     )
-    return get_object_or_404(queryset, pk=pk)
+    return person_record_for_page(request, queryset, pk, person_of=lambda c: c.attachment.person)
 
 
 @permission_required("attachment.view_attachment", raise_exception=True)
@@ -272,11 +280,9 @@ def coupon_verify(request, token):
     )
 
 
-def _scoped_refusal(request, pk) -> Refusal:
-    queryset = scope_to_organization(Refusal.objects.all(), request.user).select_related(
-        "person", "organization", "reason", "ground", "created_by"
-    )
-    return get_object_or_404(queryset, pk=pk)
+def _scoped_refusal(request, pk, params=None) -> Refusal:
+    queryset = Refusal.objects.select_related("person", "organization", "reason", "ground", "created_by")
+    return person_record_for_page(request, queryset, pk, person_of=lambda r: r.person, params=params)
 
 
 @permission_required("attachment.view_attachment", raise_exception=True)
@@ -291,11 +297,12 @@ def refusal_detail(request, pk):
 
 @permission_required("attachment.view_attachment", raise_exception=True)
 def refusal_print(request, pk):
-    refusal = _scoped_refusal(request, pk)
+    as_pdf = request.GET.get("format") == "pdf"
+    refusal = _scoped_refusal(request, pk, params={"format": "pdf" if as_pdf else "html"})
     lang = printing.language_of(request)
     context = {"r": refusal, "L": printing.LABELS[lang], "lang": lang}
     html = printing.render_form("attachment/refusal_print.html", context, lang, request)
-    if request.GET.get("format") == "pdf":
+    if as_pdf:
         return HttpResponse(
             printing.to_pdf(html, request.build_absolute_uri("/")), content_type="application/pdf"
         )
@@ -326,7 +333,19 @@ def application_queue(request):
         return redirect("attachment:refusal", pk=result.pk)
     now = timezone.now()
     rows = list(selectors.applications_queue(organizations=organizations)[:200])
+    persons_listed(request, [row.person for row in rows], params={"listed": len(rows)})
     return render(request, "attachment/queue.html", {"rows": rows, "now": now})
+
+
+def _filters_of(filterset) -> dict:
+    """The filters a list was shown with, as the access log keeps them (ids, codes and dates)."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return {}
+    return {
+        name: getattr(value, "pk", value)
+        for name, value in filterset.form.cleaned_data.items()
+        if value not in (None, "", [])
+    }
 
 
 @permission_required("attachment.view_attachment", raise_exception=True)
@@ -339,6 +358,11 @@ def attached_list(request):
     page = Paginator(
         attached.qs.order_by("person__last_name", "person__first_name", "id"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    persons_listed(
+        request,
+        [a.person for a in page.object_list],
+        params={"page": page.number, "listed": len(page.object_list), "filters": _filters_of(attached)},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -355,7 +379,7 @@ def record_death(request, pk):
     """Record a death: every attachment in force on that date ends on it, later ones are cancelled.
     Staff of an organization the person is attached to on that date or later, a rules
     administrator, or any registrar when the person is attached nowhere (`may_record_death`)."""
-    person = _person_or_404(pk)
+    person = person_for_page(request, pk)
     if person.date_of_death is not None:
         return redirect("attachment:correct_death", pk=person.pk)
     if not may_record_death_on_some_date(request.user, person, timezone.localdate()):
@@ -388,7 +412,7 @@ def record_death(request, pk):
 def correct_death(request, pk):
     """Correct a wrongly recorded death (a clinic head of the person's organization or a rules
     administrator): the attachments it closed reopen as they were, closed again on a new date."""
-    person = _person_or_404(pk)
+    person = person_for_page(request, pk)
     if person.date_of_death is None:
         raise Http404(_("No death is recorded for this person."))
     if not may_correct_death(request.user, person):

@@ -2,7 +2,7 @@
 
 import time
 
-from axes.helpers import get_client_ip_address, get_cool_off
+from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.cache import cache
@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+
+from patients.access import client_address
 
 
 class RefuseNulMiddleware:
@@ -59,8 +61,8 @@ class NoStoreMiddleware:
 
 
 class AddressRateLimitMiddleware:
-    """Limits per client address (read as django-axes reads it, so AXES_PROXY_COUNT applies),
-    answered with 429 and a translated page:
+    """Limits per client address (`patients.access.client_address`: as django-axes reads it, so
+    AXES_PROXY_COUNT applies), answered with 429 and a translated page:
     - the public coupon check: COUPON_CHECKS_PER_MINUTE requests a minute;
     - logins (the site's and the admin's): after AXES_ADDRESS_FAILURE_LIMIT wrong passwords from one
       address within the lockout period, across all usernames, that address may not try again
@@ -93,7 +95,7 @@ class AddressRateLimitMiddleware:
     def _count_request(request, scope, limit) -> bool:
         """Counts this request in the address's current minute; True when it is over the limit."""
         minute = int(time.time() // 60)
-        key = f"rate:{scope}:{get_client_ip_address(request)}:{minute}"
+        key = f"rate:{scope}:{client_address(request)}:{minute}"
         cache.add(key, 0, timeout=120)
         try:
             return cache.incr(key) > limit
@@ -103,9 +105,7 @@ class AddressRateLimitMiddleware:
     @staticmethod
     def _address_failures(request) -> int:
         since = timezone.now() - get_cool_off(request)
-        attempts = AccessAttempt.objects.filter(
-            ip_address=get_client_ip_address(request), attempt_time__gte=since
-        )
+        attempts = AccessAttempt.objects.filter(ip_address=client_address(request), attempt_time__gte=since)
         return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
 
     @staticmethod

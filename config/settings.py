@@ -127,11 +127,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", 30))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind N reverse proxies set AXES_PROXY_COUNT=N; otherwise X-Forwarded-For is not trusted.
-if os.environ.get("AXES_PROXY_COUNT"):
-    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"])
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The lockout, the rate limits and the access log read the address with one function, which
+# then takes the N-th address from the right of X-Forwarded-For (patients.access.client_address;
+# without django-ipware, django-axes on its own would read REMOTE_ADDR only).
+AXES_CLIENT_IP_CALLABLE = "patients.access.client_address"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT") or 0) or None
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,15 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from patients.access import can_act_for, organization_id_of
-from patients.models import Person
+from patients.access import can_act_for, organization_id_of, person_for_page
 
 from . import services
 from .forms import LeafletForm, OnDateForm, ServiceUsageForm
@@ -20,10 +19,6 @@ from .models import LEAFLET_CODES, ServiceUsage
 from .selectors import entitlements_on, leaflet_for
 
 RECENT_USAGES = 20
-
-
-def _person(pk) -> Person:
-    return get_object_or_404(Person, pk=pk)
 
 
 def _on_date(request):
@@ -51,7 +46,7 @@ def _usage_context(request, person, answer, usage_form=None):
 
 @permission_required("coverage.view_package", raise_exception=True)
 def person_entitlements(request, pk):
-    person = _person(pk)
+    person = person_for_page(request, pk)
     form, on = _on_date(request)
     answer = entitlements_on(person=person, on=on)
     context = {
@@ -68,7 +63,7 @@ def person_entitlements(request, pk):
 @require_POST
 @permission_required("coverage.add_serviceusage", raise_exception=True)
 def usage_record(request, pk):
-    person = _person(pk)
+    person = person_for_page(request, pk)
     form, on = _on_date(request)
     answer = entitlements_on(person=person, on=on)
     limits = [s.limit for g in answer.packages for s in g.limits]
@@ -107,7 +102,8 @@ def _default_language(request) -> str:
 
 @permission_required("coverage.view_package", raise_exception=True)
 def person_leaflet(request, pk):
-    person = _person(pk)
+    as_pdf = request.GET.get("format") == "pdf"
+    person = person_for_page(request, pk, params={"format": "pdf" if as_pdf else "html"})
     form = LeafletForm(request.GET)
     if form.is_valid():
         on, language = form.cleaned_data["on"], form.cleaned_data["lang"]
@@ -115,7 +111,7 @@ def person_leaflet(request, pk):
         on, language = timezone.localdate(), _default_language(request)
     leaflet = leaflet_for(person=person, on=on, language=language)
     context = {"person": person, "leaflet": leaflet, "on": on, "language": language}
-    if request.GET.get("format") == "pdf" and leaflet.applies:
+    if as_pdf and leaflet.applies:
         from weasyprint import HTML
 
         html = render_to_string("coverage/leaflet_pdf.html", context, request=request)

@@ -1,15 +1,27 @@
 """Staff roles and access scoping: the one place every view, admin page and export asks.
 
+Every page that shows a person's data loads the person here (`person_for_page`,
+`person_record_for_page`), and list pages and exports report what they showed (`persons_listed`,
+`list_exported`): that is what writes the access log, one row per page and person.
+
 Roles are Django groups with permissions. Registrars and clinic heads belong to one PHC
 organization (their StaffProfile); they may look anyone up by IIN (attaching needs it) but see
 attached lists and change attachments only of their own organization. Rules administrators and
 auditors see every organization; auditors change nothing.
 """
 
+import ipaddress
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Person
 
 REGISTRAR = "registrar"
 CLINIC_HEAD = "clinic_head"
@@ -115,3 +127,146 @@ def can_act_for(user, organization_id: int | None, perm: str = "attachment.chang
 def require_act_for(user, organization_id, perm: str = "attachment.change_attachment") -> None:
     if not can_act_for(user, organization_id, perm):
         raise PermissionDenied(_("You may not change data of this organization."))
+
+
+# The access log: every page that shows a person's data, by URL name, with the name auditors read.
+# tests/patients/test_access_log_pages.py walks the URLconf: a person page missing here fails.
+PERSON_PAGES = {
+    "home": _("start page (applications of the day)"),
+    "patients:search": _("person search results"),
+    "patients:person_detail": _("person card"),
+    "patients:person_edit": _("person edit form"),
+    "patients:person_history": _("person history tab"),
+    "patients:dependent_create": _("person's document, representative, contract or period form"),
+    "attachment:person": _("person's attachments tab"),
+    "attachment:attach": _("attach form"),
+    "attachment:family": _("family attach form"),
+    "attachment:record_death": _("death record form"),
+    "attachment:correct_death": _("death correction form"),
+    "attachment:detail": _("attachment"),
+    "attachment:coupon": _("attachment coupon"),
+    "attachment:coupon_pdf": _("attachment coupon (PDF)"),
+    "attachment:refusal": _("refusal"),
+    "attachment:refusal_print": _("refusal (print or PDF)"),
+    "attachment:list": _("attached list"),
+    "attachment:queue": _("application queue"),
+    "coverage:person_entitlements": _("person's entitlements tab"),
+    "coverage:usage_record": _("service usage form"),
+    "coverage:person_leaflet": _("entitlements leaflet"),
+    "importing:export": _("attached list export"),
+    "importing:report": _("import error report"),
+    "reports:population": _("report export: attached population"),
+    "reports:campaign": _("report export: campaign"),
+    "reports:applications": _("report export: applications"),
+    "reports:district_load": _("report export: district load"),
+    "reports:planning": _("report export: planning estimate"),
+    "admin:patients_person_changelist": _("admin: person list"),
+    "admin:patients_person_change": _("admin: person"),
+    "admin:patients_person_delete": _("admin: person deletion"),
+    "admin:patients_person_history": _("admin: person history"),
+    "admin:patients_person_simple_history": _("admin: person history entry"),
+    "admin:patients_person_export": _("admin: person export"),
+    "admin:patients_personaccesslog_changelist": _("admin: access log export"),
+}
+
+
+def page_label(view_name: str) -> str:
+    """The translated name of a logged page (its URL name when it has none)."""
+    return PERSON_PAGES.get(view_name, view_name)
+
+
+def client_address(request) -> str | None:
+    """The client's address, the one reading of it that the access log, django-axes (its
+    AXES_CLIENT_IP_CALLABLE) and the rate limits share: REMOTE_ADDR; behind AXES_PROXY_COUNT = N
+    reverse proxies (config/settings.py), the address the outermost one received the request
+    from, which is the N-th entry from the right of X-Forwarded-For (each proxy appends the
+    address it was contacted by; entries further left are whatever the client sent, and are not
+    trusted). None when that is not an IP address."""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
+
+
+def _page_of(request, page: str | None) -> str:
+    return page or request.resolver_match.view_name
+
+
+def _log_person(request, person: Person, page: str | None, params: dict | None) -> None:
+    """One access-log row per request, page and person (a view that loads twice logs once)."""
+    view_name = _page_of(request, page)
+    logged = request.__dict__.setdefault("_person_pages_logged", set())
+    if (view_name, person.pk) in logged:
+        return
+    logged.add((view_name, person.pk))
+    services.person_access_record(
+        user=request.user, person=person, view_name=view_name, address=client_address(request), params=params
+    )
+
+
+def person_for_page(
+    request,
+    pk,
+    *,
+    page: str | None = None,
+    queryset: QuerySet[Person] | None = None,
+    params: dict | None = None,
+) -> Person:
+    """The person a page, tab, form or file shows, or 404; writes its access-log row.
+
+    Persons themselves are not scoped to an organization: any staff member with the page's
+    permission may look anyone up (attaching needs it, free choice §4); what belongs to an
+    organization (attachments, coupons, refusals) is loaded by `person_record_for_page`."""
+    queryset = queryset if queryset is not None else Person.objects.select_related("residence_atu")
+    person = get_object_or_404(queryset, pk=pk)
+    _log_person(request, person, page, params)
+    return person
+
+
+def person_record_for_page(
+    request,
+    queryset: QuerySet,
+    pk,
+    *,
+    person_of: Callable[[Model], Person],
+    page: str | None = None,
+    params: dict | None = None,
+    field: str = "organization",
+) -> Model:
+    """An organization's record of a person (an attachment, coupon, refusal) within the user's
+    organization (`scope_to_organization`), or 404; writes the access-log row of its person."""
+    record = get_object_or_404(scope_to_organization(queryset, request.user, field), pk=pk)
+    _log_person(request, person_of(record), page, params)
+    return record
+
+
+def persons_listed(request, persons: Iterable[Person], *, page: str | None = None, params=None) -> None:
+    """A search result or list page showed these persons: one access-log row each."""
+    persons = list({p.pk: p for p in persons if p is not None}.values())  # each person once
+    if persons:
+        services.persons_listed_record(
+            user=request.user,
+            persons=persons,
+            view_name=_page_of(request, page),
+            address=client_address(request),
+            params=params,
+        )
+
+
+def list_exported(request, *, row_count: int, params: dict, page: str | None = None) -> None:
+    """A list of persons left as a file: one access-log row with its parameters and row count."""
+    services.list_export_record(
+        user=request.user,
+        view_name=_page_of(request, page),
+        address=client_address(request),
+        params=params,
+        row_count=row_count,
+    )

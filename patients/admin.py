@@ -1,6 +1,15 @@
+import json
+
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .access import PERSON_PAGES, list_exported, page_label, person_for_page, persons_listed
 from .admin_base import AuditedAdmin
 from .models import (
     Atu,
@@ -16,6 +25,7 @@ from .models import (
     StaffProfile,
 )
 from .resources import PersonResource
+from .tabular import Sheet, file_response, write_file
 
 
 @admin.register(Atu)
@@ -34,12 +44,55 @@ class DocumentInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(AuditedAdmin):
+    """Every page of a person here writes the access log like the registrar pages: the change,
+    deletion and history pages one row (through `person_for_page`), the list one row per person
+    shown, an export one row with its row count."""
+
     resource_classes = [PersonResource]
     list_display = ["last_name", "first_name", "middle_name", "birth_date", "sex", "category"]
     list_filter = ["category", "sex"]
     search_fields = ["=iin", "last_name", "first_name"]
     autocomplete_fields = ["residence_atu"]
     show_full_result_count = False
+
+    def _logged(self, request, object_id) -> None:
+        """The person's access-log row; a missing person is left to the admin's own answer."""
+        try:
+            person_for_page(request, unquote(object_id), queryset=self.get_queryset(request))
+        except (Http404, ValueError, ValidationError):
+            pass
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._logged(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._logged(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)  # 404 for a non-id first
+        self._logged(request, object_id)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self._logged(request, object_id)
+        return response
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        persons_listed(
+            request,
+            changelist.result_list,
+            params={"query": bool(changelist.query), "listed": len(changelist.result_list)},
+        )
+        return changelist
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        list_exported(request, row_count=len(data), params={"filters": dict(request.GET.items())})
+        return data
 
 
 @admin.register(IdentityDocument)
@@ -107,18 +160,76 @@ class StaffProfileAdmin(AuditedAdmin):
     raw_id_fields = ["user"]
 
 
+class PageFilter(admin.SimpleListFilter):
+    """By page, under the names auditors read (`patients.access.PERSON_PAGES`)."""
+
+    title = _("page")
+    parameter_name = "page"
+
+    def lookups(self, request, model_admin):
+        return sorted(PERSON_PAGES.items(), key=lambda item: str(item[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(view_name=self.value()) if self.value() else queryset
+
+
+ACCESS_LOG_HEADERS = (
+    _("opened at"),
+    _("user"),
+    _("page"),
+    _("IIN"),
+    _("person"),
+    _("network address"),
+    _("rows exported"),
+    _("parameters"),
+)
+
+
 @admin.register(PersonAccessLog)
 class PersonAccessLogAdmin(SimpleHistoryAdmin):
     """Read-only for everyone, administrators included: the log is only ever appended to (a
-    database trigger refuses updates and deletions, migration 0004)."""
+    database trigger refuses updates and deletions, migration 0004). Auditors filter it by user,
+    page and date, find a person by IIN, and export what they filtered (CSV, the product's one
+    writer); the export itself is an access-log row."""
 
-    list_display = ["opened_at", "user", "person", "view_name"]
-    list_filter = ["view_name", "opened_at"]
+    list_display = ["opened_at", "user", "page", "person", "address", "row_count"]
+    list_filter = [("user", admin.RelatedOnlyFieldListFilter), PageFilter, "opened_at"]
     list_select_related = ["user", "person"]
     search_fields = ["=person__iin", "user__username"]
+    search_help_text = _("A person's IIN or a username.")
     raw_id_fields = ["user", "person"]
     date_hierarchy = "opened_at"
     show_full_result_count = False
+    actions = ["export_csv"]
+
+    @admin.display(description=_("page"), ordering="view_name")
+    def page(self, entry):
+        return page_label(entry.view_name)
+
+    @admin.action(description=_("Export the selected entries (CSV)"))
+    def export_csv(self, request, queryset):
+        rows = (
+            (
+                timezone.localtime(e.opened_at).strftime("%Y-%m-%d %H:%M:%S"),
+                e.user.get_username(),
+                page_label(e.view_name),
+                e.person.iin if e.person else "",
+                e.person.full_name if e.person else "",
+                e.address or "",
+                e.row_count,
+                json.dumps(e.params, ensure_ascii=False, cls=DjangoJSONEncoder) if e.params else "",
+            )
+            for e in queryset.select_related("user", "person").order_by("opened_at", "id").iterator()
+        )
+        written = write_file(
+            [Sheet(str(_("person access log")), ACCESS_LOG_HEADERS, rows)], file_format="csv"
+        )
+        list_exported(
+            request,
+            row_count=written.rows,
+            params={"filters": dict(request.GET.items()), "selected": written.rows},
+        )
+        return file_response(written, file_format="csv", filename=f"access-log-{timezone.localdate():%Y%m%d}")
 
     def has_add_permission(self, request):
         return False

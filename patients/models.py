@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import OpClass
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -522,17 +523,29 @@ class StaffProfile(models.Model):
 
 
 class PersonAccessLog(models.Model):
-    """Who opened which person's card or history, and when: written on every opening, never edited.
-
-    Read by auditors in the admin. Other apps' person tabs write it too (`person_access_record`).
-    """
+    """Who saw which person's data, from where and when: written by `patients.access` on every
+    person page, tab, file and admin page (one row each), for every person a search result or a
+    list page shows (one row each), and once for every exported list (no person: its parameters
+    and row count). Never edited (a database trigger refuses updates and deletions, migration
+    0004). Read by auditors in the admin."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="person_accesses", verbose_name=_("user")
     )
-    person = models.ForeignKey(Person, models.PROTECT, related_name="accesses", verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accesses",
+        verbose_name=_("person"),
+        help_text=_("Empty for an exported list."),
+    )
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     view_name = models.CharField(_("page"), max_length=100)
+    address = models.GenericIPAddressField(_("network address"), null=True, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    row_count = models.PositiveIntegerField(_("rows exported"), null=True, blank=True)
     history = audit_history()
 
     class Meta:
@@ -543,6 +556,14 @@ class PersonAccessLog(models.Model):
             models.Index(fields=["person", "-opened_at"], name="personaccess_person_idx"),
             models.Index(fields=["user", "-opened_at"], name="personaccess_user_idx"),
         ]
+        constraints = [
+            # A row is about one person, or about an exported list (with its row count).
+            models.CheckConstraint(
+                name="personaccesslog_person_or_list",
+                condition=Q(person__isnull=False, row_count__isnull=True)
+                | Q(person__isnull=True, row_count__isnull=False),
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.user} → {self.person_id} ({self.view_name})"
+        return f"{self.user} → {self.person_id or self.row_count} ({self.view_name})"

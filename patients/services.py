@@ -8,6 +8,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import QuerySet
 from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from .iin import parse_iin
 from .models import Person, PersonAccessLog
@@ -146,9 +147,38 @@ def delete_with_history(instance, *, user, reason: str) -> None:
     instance.delete()
 
 
-def person_access_record(*, user, person: Person, view_name: str) -> PersonAccessLog:
-    """Write the access log entry for a page that shows a person's data (card, history, tabs)."""
-    entry = PersonAccessLog(user=user, person=person, view_name=view_name)
+def person_access_record(
+    *, user, person: Person, view_name: str, address: str | None = None, params: dict | None = None
+) -> PersonAccessLog:
+    """Write the access-log entry of a page that shows one person's data (`patients.access`)."""
+    entry = PersonAccessLog(
+        user=user, person=person, view_name=view_name, address=address, params=params or {}
+    )
     record_history(entry, user=user, reason=_("Person page opened"))
+    entry.save()
+    return entry
+
+
+def persons_listed_record(
+    *, user, persons: list[Person], view_name: str, address: str | None = None, params: dict | None = None
+) -> list[PersonAccessLog]:
+    """One access-log entry for each person a search result or a list page shows."""
+    entries = [
+        PersonAccessLog(user=user, person=person, view_name=view_name, address=address, params=params or {})
+        for person in persons
+    ]
+    return bulk_create_with_history(
+        entries, PersonAccessLog, default_user=user, default_change_reason=_("Persons listed")
+    )
+
+
+def list_export_record(
+    *, user, view_name: str, row_count: int, address: str | None = None, params: dict | None = None
+) -> PersonAccessLog:
+    """One access-log entry for an exported list: its parameters and how many rows it had."""
+    entry = PersonAccessLog(
+        user=user, view_name=view_name, address=address, params=params or {}, row_count=row_count
+    )
+    record_history(entry, user=user, reason=_("List exported"))
     entry.save()
     return entry

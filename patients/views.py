@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import forms, services
+from .access import person_for_page, persons_listed
 from .filters import PersonFilter
 from .models import Person
 from .selectors import SEARCH_LIMIT
@@ -27,6 +28,9 @@ def person_search(request):
         rows = list(person_filter.qs[: SEARCH_LIMIT + 1])
         truncated = len(rows) > SEARCH_LIMIT
         results = rows[:SEARCH_LIMIT]
+        # One access-log row per person listed; the criteria's names, not what was typed.
+        criteria = sorted(k for k, v in person_filter.form.cleaned_data.items() if v)
+        persons_listed(request, results, params={"criteria": criteria, "listed": len(results)})
     return render(
         request,
         "patients/search.html",
@@ -39,16 +43,9 @@ def person_search(request):
     )
 
 
-def _person_or_404(pk) -> Person:
-    return get_object_or_404(Person.objects.select_related("residence_atu"), pk=pk)
-
-
 @permission_required("patients.view_person", raise_exception=True)
 def person_detail(request, pk):
-    person = _person_or_404(pk)
-    services.person_access_record(
-        user=request.user, person=person, view_name=request.resolver_match.view_name
-    )
+    person = person_for_page(request, pk)
     context = {
         "person": person,
         "tab": "card",
@@ -75,10 +72,7 @@ HISTORY_RELATIONS = [
 @permission_required("patients.view_person", raise_exception=True)
 def person_history(request, pk):
     """Who changed what, when and why: the person and their records."""
-    person = _person_or_404(pk)
-    services.person_access_record(
-        user=request.user, person=person, view_name=request.resolver_match.view_name
-    )
+    person = person_for_page(request, pk)
     entries = list(person.history.select_related("history_user"))
     for relation in HISTORY_RELATIONS:
         model = getattr(Person, relation).rel.related_model
@@ -120,7 +114,7 @@ def person_create(request):
 @permission_required("patients.change_person", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
-    person = _person_or_404(pk)
+    person = person_for_page(request, pk)
     form = forms.PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         if _save_person(request, form, person):
@@ -147,7 +141,7 @@ def dependent_create(request, pk, kind):
     form_class, owner_field, perm = DEPENDENTS[kind]
     if not request.user.has_perm(perm):
         raise PermissionDenied
-    person = _person_or_404(pk)
+    person = person_for_page(request, pk, params={"kind": kind})
     kwargs = {"child": person} if kind == "representative" else {}
     form = form_class(request.POST or None, **kwargs)
     setattr(form.instance, owner_field, person)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from patients import tabular
-from patients.access import scope_to_organization
+from patients.access import list_exported, scope_to_organization
 
 from .. import attached_list as export
 from ..models import ImportRun, Organization
@@ -110,6 +110,8 @@ def import_run_status(request, pk):
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_run_report(request, pk):
     run = _run_for(request, pk)
+    # The report repeats the file's rows with their errors: a list of persons leaving as a file.
+    list_exported(request, row_count=run.errors or 0, params={"run": run.pk})
     response = HttpResponse(run.error_report, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'
     return response
@@ -122,6 +124,12 @@ class ExportFilterForm(forms.Form):
     on = forms.DateField(required=False, label=_("on"))
     district = forms.IntegerField(required=False, min_value=1, label=_("district"))
     ground = forms.IntegerField(required=False, min_value=1, label=_("ground"))
+
+
+def _given(form) -> dict:
+    return {
+        name: value for name, value in form.cleaned_data.items() if value not in (None, "") and name != "on"
+    }
 
 
 @require_GET
@@ -145,6 +153,11 @@ def attached_export(request, pk, file_format):
     if file_format not in tabular.FORMATS:
         raise Http404
     written = export.attached_file(queryset, file_format=file_format)
+    list_exported(
+        request,
+        row_count=written.rows,
+        params={"organization": organization.pk, "on": on, "format": file_format, **_given(filters)},
+    )
     return tabular.file_response(
         written, file_format=file_format, filename=f"attached-{organization.bin}-{on:%Y%m%d}"
     )

@@ -3,9 +3,7 @@ The file is written by `patients.tabular` (formula cells escaped, BOM, translate
 
 from typing import IO
 
-from django.http import FileResponse
-
-from patients.tabular import Sheet, file_response, write_csv, write_file, write_xlsx
+from patients.tabular import Sheet, Written, write_csv, write_file, write_xlsx
 
 from .selectors import Table
 
@@ -31,6 +29,6 @@ def table_xlsx(table: Table, out: IO[bytes], title: str) -> int:
     return write_xlsx(out, _sheets(table, title))
 
 
-def table_response(table: Table, *, file_format: str, filename: str, title: str) -> FileResponse:
-    written = write_file(_sheets(table, title), file_format=file_format)
-    return file_response(written, file_format=file_format, filename=filename)
+def table_file(table: Table, *, file_format: str, title: str) -> Written:
+    """The finished file of the table and its row count."""
+    return write_file(_sheets(table, title), file_format=file_format)

@@ -10,11 +10,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from patients.access import organization_id_of, scope_to_organization, sees_all_organizations
+from patients.access import list_exported, organization_id_of, scope_to_organization, sees_all_organizations
+from patients.tabular import file_response
 
 from ..models import REPORT_PERMISSION, Organization
 from . import charts, selectors
-from .export import table_response
+from .export import table_file
 from .forms import (
     DEFAULT_BY,
     EXPORT_FORMATS,
@@ -85,7 +86,12 @@ def _scoped_filters(form, user) -> dict:
 
 def _export(request, table, filename, title):
     fmt = _export_format(request)
-    return table_response(table, file_format=fmt, filename=filename, title=str(title)) if fmt else None
+    if not fmt:
+        return None
+    written = table_file(table, file_format=fmt, title=str(title))
+    params = {key: values[0] if len(values) == 1 else values for key, values in request.GET.lists()}
+    list_exported(request, row_count=written.rows, params=params)
+    return file_response(written, file_format=fmt, filename=filename)
 
 
 @permission_required(REPORT_PERMISSION, raise_exception=True)

@@ -31,9 +31,8 @@ def test_opening_a_card_and_its_history_is_logged_with_user_page_and_time(regist
     assert record.history_user == registrar1
 
 
-def test_searching_or_a_missing_person_writes_no_log_entry(registrar_client):
+def test_a_missing_person_writes_no_log_entry(registrar_client):
     person = PersonFactory()
-    registrar_client.post(reverse("patients:search"), {"iin": person.iin})
     assert registrar_client.get(reverse("patients:person_detail", args=[person.pk + 1000])).status_code == 404
     assert not PersonAccessLog.objects.exists()
 
@@ -111,3 +110,90 @@ def test_the_database_refuses_to_change_or_delete_log_entries(registrar1):
             change()
     entry.refresh_from_db()
     assert entry.view_name == "x"
+
+
+def test_the_database_refuses_a_row_about_neither_a_person_nor_a_list(registrar1):
+    """personaccesslog_person_or_list: a person's row has no row count, a list's row no person."""
+    person = PersonFactory()
+    for fields in ({}, {"person": person, "row_count": 3}):
+        with pytest.raises(IntegrityError, match="personaccesslog_person_or_list"), transaction.atomic():
+            PersonAccessLog.objects.create(user=registrar1, view_name="x", **fields)
+    assert not PersonAccessLog.objects.exists()
+
+
+def test_the_address_is_the_client_as_axes_reads_it(client, registrar1, settings):
+    """Without AXES_PROXY_COUNT a forged X-Forwarded-For is ignored; behind one proxy it is the
+    address that proxy forwarded."""
+    person = PersonFactory()
+    client.force_login(registrar1)
+    url = reverse("patients:person_detail", args=[person.pk])
+    client.get(url, REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    # The client's own "X-Forwarded-For: 198.51.100.1" is kept by the proxy, which appends the
+    # address it was contacted from: only that one is trusted.
+    client.get(url, REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9")
+    settings.AXES_IPWARE_PROXY_COUNT = 2
+    client.get(url, REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9, 10.0.0.5")
+    assert list(PersonAccessLog.objects.order_by("id").values_list("address", flat=True)) == [
+        "10.1.1.1",
+        "203.0.113.9",
+        "203.0.113.9",
+    ]
+
+
+def test_auditors_filter_the_log_by_user_page_and_person_and_see_page_names(
+    client, registrar1, registrar2, auditor
+):
+    anna, boris = PersonFactory(), PersonFactory()
+    for user, person, name in (
+        (registrar1, anna, "patients:person_detail"),
+        (registrar1, boris, "attachment:person"),
+        (registrar2, anna, "attachment:person"),
+    ):
+        client.force_login(user)
+        client.get(reverse(name, args=[person.pk]))
+    client.force_login(auditor)
+    changelist = reverse("admin:patients_personaccesslog_changelist")
+
+    def listed(query, language="en"):
+        response = client.get(changelist, query, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        return response, {(e.user.username, e.person_id) for e in response.context["cl"].result_list}
+
+    assert listed({"user__id__exact": registrar2.pk})[1] == {("registrar2", anna.pk)}
+    assert listed({"page": "attachment:person"})[1] == {("registrar1", boris.pk), ("registrar2", anna.pk)}
+    assert listed({"q": anna.iin})[1] == {("registrar1", anna.pk), ("registrar2", anna.pk)}
+    response, _rows = listed({"page": "patients:person_detail"}, language="ru")
+    page = response.content.decode()
+    assert "карточка лица" in page and "patients:person_detail</td>" not in page
+
+
+def test_auditors_export_the_filtered_log_as_csv_and_the_export_is_logged(client, registrar1, auditor):
+    person = PersonFactory(last_name="=HYPERLINK")
+    client.force_login(registrar1)
+    client.get(reverse("patients:person_detail", args=[person.pk]), REMOTE_ADDR="10.2.2.2")
+    entry = PersonAccessLog.objects.get()
+    client.force_login(auditor)
+    response = client.post(
+        reverse("admin:patients_personaccesslog_changelist"),
+        {"action": "export_csv", "_selected_action": [entry.pk], "index": 0},
+    )
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    lines = text.splitlines()
+    assert lines[0].lstrip("\ufeff").split(",") == [
+        "opened at",
+        "user",
+        "page",
+        "IIN",
+        "person",
+        "network address",
+        "rows exported",
+        "parameters",
+    ]
+    assert f"registrar1,person card,{person.iin},'=HYPERLINK" in lines[1]
+    assert "10.2.2.2" in lines[1]
+    export = PersonAccessLog.objects.exclude(pk=entry.pk).get()
+    assert (export.user, export.person, export.row_count) == (auditor, None, 1)
+    assert export.view_name == "admin:patients_personaccesslog_changelist"
