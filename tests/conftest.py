@@ -6,6 +6,7 @@ from django.utils import translation
 from patients.access import AUDITOR, CLINIC_HEAD, REGISTRAR, RULES_ADMIN
 
 from .factories import DistrictFactory, OrganizationFactory, staff_user
+from .world import world_objects
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +63,9 @@ def auditor(db):
 def registrar_client(client, registrar1):
     client.force_login(registrar1)
     return client
+
+
+@pytest.fixture
+def world(db, clinic1, district1, registrar1, registrar2, head1, rules_admin, auditor):
+    """One object of every kind, all of clinic 1 (tests/world.py), with a user of every role."""
+    return world_objects(clinic1=clinic1, district1=district1, registrar1=registrar1, rules_admin=rules_admin)

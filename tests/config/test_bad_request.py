@@ -4,8 +4,6 @@ ids there that are not ids)."""
 
 from django.test import Client
 
-from ..test_permission_matrix import world as world  # noqa: F401 - the fixture, under its name
-
 
 def test_bad_ids_and_nul_characters_answer_400_or_404_never_500(client, world, registrar1, rules_admin):
     """The four 500s found from outside: a non-numeric application id, a NUL in a coupon token,

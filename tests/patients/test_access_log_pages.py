@@ -19,7 +19,7 @@ from patients.models import Person, PersonAccessLog
 from patients.views import DEPENDENTS
 
 from ..factories import PersonFactory
-from ..test_permission_matrix import walk, world  # noqa: F401 (world: the matrix's fixture)
+from ..test_permission_matrix import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,7 @@ def test_every_logged_page_has_a_translated_name():
 
 
 @pytest.fixture
-def pages_world(world, registrar1, head1, rules_admin, auditor):  # noqa: F811
+def pages_world(world, registrar1, head1, rules_admin, auditor):
     """The permission matrix's world (every object of clinic 1) and an application of its person
     waiting in the queue (the start page and the queue list it)."""
     person = world["patients.Person"]
