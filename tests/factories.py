@@ -44,7 +44,7 @@ class AtuFactory(factory.django.DjangoModelFactory):
         model = Atu
         django_get_or_create = ["kato"]
 
-    kato = factory.Sequence(lambda n: f"75{n + 1:03d}0000")
+    kato = factory.Sequence(lambda n: f"75{n % 999 + 1:03d}0000")
     name_kk = factory.Sequence(lambda n: f"Аудан {n}")
     name_ru = factory.Sequence(lambda n: f"Район {n}")
     level = Atu.Level.CITY_DISTRICT
