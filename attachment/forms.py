@@ -9,18 +9,41 @@ from patients.models import InsuranceContract
 
 from . import rules
 from .models import Application, Channel, District, Ground, Organization
+from .services.applications import receipt_date_error
 from .services.death import death_date_error
 
 CLINIC_CHANNELS = [(c.value, c.label) for c in (Channel.CLINIC, Channel.EGOV, Channel.INSURER)]
+
+
+def receipt_date_field():
+    return forms.DateField(
+        label=_("Application received on"),
+        help_text=_(
+            "The campaign window is checked on this day; the attachment takes effect on the date "
+            "the rules give."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+def clean_receipt_date(form, persons) -> None:
+    """The receipt date of `form.cleaned_data["on"]` for every person applied for."""
+    day = form.cleaned_data.get("on")
+    if day is None:
+        return
+    today = timezone.localdate()
+    for person in persons:
+        error = receipt_date_error(user=form.user, received_on=day, birth_date=person.birth_date, today=today)
+        if error:
+            form.add_error("on", error)
+            return
 
 
 class AttachForm(forms.Form):
     organization = forms.ModelChoiceField(Organization.objects.none(), label=_("PHC organization"))
     ground = forms.ModelChoiceField(Ground.objects.all(), label=_("Ground"))
     district = forms.ModelChoiceField(District.objects.none(), label=_("District"), required=False)
-    on = forms.DateField(
-        label=_("Attachment date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    on = receipt_date_field()
     channel = forms.ChoiceField(label=_("Channel"), choices=CLINIC_CHANNELS)
     contract = forms.ModelChoiceField(
         InsuranceContract.objects.none(), label=_("VMI/IMI contract"), required=False
@@ -38,6 +61,7 @@ class AttachForm(forms.Form):
 
     def __init__(self, *args, user, person, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user, self.person = user, person
         organizations = scope_to_organization(Organization.objects.all(), user, "pk")
         self.fields["organization"].queryset = organizations
         self.fields["district"].queryset = District.objects.filter(
@@ -49,6 +73,11 @@ class AttachForm(forms.Form):
         if not user.has_perm("attachment.confirm_over_capacity"):
             del self.fields["confirm_over_capacity"]
 
+    def clean(self):
+        cleaned = super().clean()
+        clean_receipt_date(self, [self.person])
+        return cleaned
+
 
 class FamilyAttachForm(forms.Form):
     members = forms.ModelMultipleChoiceField(
@@ -59,9 +88,7 @@ class FamilyAttachForm(forms.Form):
     organization = forms.ModelChoiceField(Organization.objects.none(), label=_("PHC organization"))
     ground = forms.ModelChoiceField(Ground.objects.all(), label=_("Ground"))
     district = forms.ModelChoiceField(District.objects.none(), label=_("District"), required=False)
-    on = forms.DateField(
-        label=_("Attachment date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    on = receipt_date_field()
     consent = forms.BooleanField(
         label=_("The written consent of the family members and each member's identity document are presented")
     )
@@ -69,10 +96,16 @@ class FamilyAttachForm(forms.Form):
 
     def __init__(self, *args, user, family, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         organizations = scope_to_organization(Organization.objects.all(), user, "pk")
         self.fields["members"].queryset = family
         self.fields["organization"].queryset = organizations
         self.fields["district"].queryset = District.objects.filter(organization__in=organizations)
+
+    def clean(self):
+        cleaned = super().clean()
+        clean_receipt_date(self, cleaned.get("members") or [])
+        return cleaned
 
 
 class TransferForm(forms.Form):

@@ -184,6 +184,27 @@ def campaign_window(windows: Iterable, *, person_katos: Sequence[str], on: datet
     return window if window.starts_on <= on <= window.ends_on else None
 
 
+def takes_effect_on(
+    *,
+    ground_rules: Iterable,
+    windows: Iterable,
+    category: int,
+    person_katos: Sequence[str],
+    ground_code: int,
+    received_on: datetime.date,
+) -> datetime.date:
+    """The date an attachment applied for on `received_on` takes effect: under a ground the
+    campaign alone opens (§10.3), received inside the campaign window, the window's effective
+    date (1 January of the next year); otherwise the day of receipt. Whether the ground goes
+    through the campaign is the ground rule's in force on the day of receipt. The window is
+    checked on that day; every condition of the attachment itself is checked on this date."""
+    rule = ground_rule(ground_rules, category=category, ground_code=ground_code, on=received_on)
+    if rule is None or not rule.campaign_only:
+        return received_on
+    window = campaign_window(windows, person_katos=person_katos, on=received_on)
+    return received_on if window is None else max(received_on, window.takes_effect_on)
+
+
 def comparison_level(levels: Iterable, *, in_city: bool, on: datetime.date) -> int:
     """How many KATO digits must agree for "the same ATU" (§8); exact unit when no row is in force."""
     applies_to = AtuComparisonLevel.AppliesTo.CITY if in_city else AtuComparisonLevel.AppliesTo.OTHER
@@ -284,7 +305,22 @@ def decide(
     has_act: bool,
     on: datetime.date,
 ) -> Decision:
-    """Every rule of attachment for one person on the date `on` (never today: rule 7)."""
+    """Every rule of attachment for one person applying on the date `on` (the day of receipt).
+
+    The attachment takes effect on `takes_effect_on` (1 January for a campaign application),
+    and every condition of the attachment itself is checked on that date: the organization (§4),
+    the ground rule, CSHI status, contract, ATU level, free-choice limit, previous and later
+    attachments. `facts` must be taken on that date too (`attachment_facts` does). Only the
+    campaign window is checked on the day of receipt."""
+    received_on = on
+    on = takes_effect_on(
+        ground_rules=ground_rules,
+        windows=windows,
+        category=facts.category,
+        person_katos=facts.person_katos,
+        ground_code=ground_code,
+        received_on=received_on,
+    )
     decision = Decision(starts_on=on)
     refuse = decision.refusals.append
 
@@ -367,14 +403,11 @@ def decide(
                 _("Ground 5 contests an attachment made by the regional commission; the person has none."),
             )
         )
-    if rule.campaign_only:
-        window = campaign_window(windows, person_katos=facts.person_katos, on=on)
-        if window is None:
-            refuse(
-                Refused(CAMPAIGN_CLOSED, _("The date is outside the attachment campaign of the ATU (§10.3)."))
-            )
-        else:
-            decision.starts_on = max(on, window.takes_effect_on)
+    # The campaign window on the day of receipt (when it was open, `takes_effect_on` moved `on`).
+    receipt_rule = ground_rule(ground_rules, category=facts.category, ground_code=ground_code, on=received_on)
+    campaign = receipt_rule is not None and receipt_rule.campaign_only
+    if campaign and campaign_window(windows, person_katos=facts.person_katos, on=received_on) is None:
+        refuse(Refused(CAMPAIGN_CLOSED, _("The date is outside the attachment campaign of the ATU (§10.3).")))
     if rule.residence_atu and not has_act:
         level = comparison_level(levels, in_city=facts.person_in_city, on=on)
         if not within_atu(
@@ -575,33 +608,13 @@ def decide_sql(
     residence_known = "r.residence_atu_id IS NOT NULL" if skip_missing else "true"
     unruled_sql = "NOT f.rule_recorded" if unruled_as_facts else "false"
     contract_known = "r.contract_given" if skip_missing else "true"
-    facts = f"""
-      SELECT r.*, o_atu.kato AS org_kato,
-        (p.date_of_death IS NOT NULL AND p.date_of_death <= r.on_date) AS dead,
-        (pc.id IS NOT NULL OR ip.id IS NOT NULL) AS may_attach,
-        gr.id AS rule_id, gr.condition, gr.campaign_only, gr.residence_atu, gr.channels,
-        CASE WHEN gr.condition = {lit["insured"]} AND r.person_id IS NOT NULL THEN EXISTS (
-          SELECT 1 FROM patients_insuredstatusperiod i
-          WHERE i.person_id = r.person_id AND {in_force_sql("i", "r.on_date")}) ELSE false END AS insured,
-        win.starts_on AS win_from, win.ends_on AS win_to, win.takes_effect_on AS win_effect,
-        ra.kato AS person_kato, coalesce(lvl.level, 9) AS level, g.needs_contract,
-        EXISTS (SELECT 1 FROM attachment_groundrule any_gr WHERE any_gr.ground_id = r.ground_id
-                AND {in_force_sql("any_gr", "r.on_date")}) AS rule_recorded
+    # takes_effect_on: the ground rule and the campaign window on the day of receipt (on_date).
+    received = f"""
+      SELECT r.*, rgr.campaign_only AS receipt_campaign,
+        win.starts_on AS win_from, win.ends_on AS win_to, win.takes_effect_on AS win_effect
       FROM {requests} r
-      JOIN attachment_ground g ON g.id = r.ground_id
-      JOIN attachment_organization o ON o.id = r.organization_id
-      JOIN patients_atu o_atu ON o_atu.id = o.atu_id
-      LEFT JOIN patients_person p ON p.id = r.person_id
-      LEFT JOIN attachment_purchasecontract pc
-        ON pc.organization_id = r.organization_id AND {in_force_sql("pc", "r.on_date")}
-      LEFT JOIN attachment_integrationperiod ip
-        ON ip.organization_id = r.organization_id AND {in_force_sql("ip", "r.on_date")}
-      LEFT JOIN attachment_groundrule gr
-        ON gr.category = r.category AND gr.ground_id = r.ground_id AND {in_force_sql("gr", "r.on_date")}
-      LEFT JOIN rule_atu ra ON ra.atu_id = r.residence_atu_id
-      LEFT JOIN attachment_atucomparisonlevel lvl
-        ON lvl.applies_to = CASE WHEN ra.in_city THEN 'city' ELSE 'other' END
-        AND {in_force_sql("lvl", "r.on_date")}
+      LEFT JOIN attachment_groundrule rgr
+        ON rgr.category = r.category AND rgr.ground_id = r.ground_id AND {in_force_sql("rgr", "r.on_date")}
       LEFT JOIN LATERAL (
         SELECT (w.starts_on + w.shift)::date AS starts_on, (w.ends_on + w.shift)::date AS ends_on,
                (w.takes_effect_on + w.shift)::date AS takes_effect_on
@@ -611,7 +624,7 @@ def decide_sql(
                  ELSE interval '0 days' END AS shift
           FROM attachment_campaignwindow cw
           LEFT JOIN rule_atu_chain ch ON ch.atu_id = r.residence_atu_id AND ch.ancestor_id = cw.atu_id
-          WHERE gr.campaign_only
+          WHERE rgr.campaign_only
             AND (cw.year = extract(year FROM r.on_date)::int
                  OR (cw.year IS NULL AND extract(year FROM cw.starts_on) <= extract(year FROM r.on_date)))
             AND (cw.atu_id IS NULL OR ch.ancestor_id IS NOT NULL)
@@ -619,13 +632,42 @@ def decide_sql(
         ORDER BY w.depth NULLS LAST, w.year IS NULL LIMIT 1
       ) win ON true
       OFFSET 0"""
-    # campaign_window (window_in_year) + decision.starts_on; contract end (§9-1).
+    effective = f"""
+      SELECT q.*, coalesce(q.win_from <= q.on_date AND q.on_date <= q.win_to, false) AS window_open,
+        CASE WHEN q.receipt_campaign AND q.win_from <= q.on_date AND q.on_date <= q.win_to
+             THEN greatest(q.on_date, q.win_effect) ELSE q.on_date END AS starts_on
+      FROM ({received}) q OFFSET 0"""
+    # Every condition of the attachment itself on the date it takes effect (starts_on).
+    facts = f"""
+      SELECT r.*, o_atu.kato AS org_kato,
+        (p.date_of_death IS NOT NULL AND p.date_of_death <= r.starts_on) AS dead,
+        (pc.id IS NOT NULL OR ip.id IS NOT NULL) AS may_attach,
+        gr.id AS rule_id, gr.condition, gr.residence_atu, gr.channels,
+        CASE WHEN gr.condition = {lit["insured"]} AND r.person_id IS NOT NULL THEN EXISTS (
+          SELECT 1 FROM patients_insuredstatusperiod i
+          WHERE i.person_id = r.person_id AND {in_force_sql("i", "r.starts_on")}) ELSE false END AS insured,
+        ra.kato AS person_kato, coalesce(lvl.level, 9) AS level, g.needs_contract,
+        EXISTS (SELECT 1 FROM attachment_groundrule any_gr WHERE any_gr.ground_id = r.ground_id
+                AND {in_force_sql("any_gr", "r.starts_on")}) AS rule_recorded
+      FROM ({effective}) r
+      JOIN attachment_ground g ON g.id = r.ground_id
+      JOIN attachment_organization o ON o.id = r.organization_id
+      JOIN patients_atu o_atu ON o_atu.id = o.atu_id
+      LEFT JOIN patients_person p ON p.id = r.person_id
+      LEFT JOIN attachment_purchasecontract pc
+        ON pc.organization_id = r.organization_id AND {in_force_sql("pc", "r.starts_on")}
+      LEFT JOIN attachment_integrationperiod ip
+        ON ip.organization_id = r.organization_id AND {in_force_sql("ip", "r.starts_on")}
+      LEFT JOIN attachment_groundrule gr
+        ON gr.category = r.category AND gr.ground_id = r.ground_id AND {in_force_sql("gr", "r.starts_on")}
+      LEFT JOIN rule_atu ra ON ra.atu_id = r.residence_atu_id
+      LEFT JOIN attachment_atucomparisonlevel lvl
+        ON lvl.applies_to = CASE WHEN ra.in_city THEN 'city' ELSE 'other' END
+        AND {in_force_sql("lvl", "r.starts_on")}
+      OFFSET 0"""
+    # The contract end (§9-1) and the ATU (§8).
     timed = f"""
       SELECT f.*,
-        (f.campaign_only AND f.win_from IS NOT NULL AND f.win_from <= f.on_date
-         AND f.on_date <= f.win_to) AS window_open,
-        CASE WHEN f.campaign_only AND f.win_from <= f.on_date AND f.on_date <= f.win_to
-             THEN greatest(f.on_date, f.win_effect) ELSE f.on_date END AS starts_on,
         CASE WHEN f.condition = {lit["contract"]} THEN f.contract_valid_to
              WHEN {unruled_sql} AND f.needs_contract THEN f.contract_valid_to END AS ends_on,
         CASE WHEN f.person_kato IS NULL THEN false
@@ -633,7 +675,7 @@ def decide_sql(
              ELSE EXISTS (SELECT 1 FROM rule_atu_border b WHERE b.atu_id = f.residence_atu_id
                           AND left(b.kato, f.level) = left(f.org_kato, f.level)) END AS within_atu
       FROM ({facts}) f OFFSET 0"""
-    # held_on (previous on starts_on, current on the date), later attachments, free_choice_exceeded.
+    # held_on (previous and current on starts_on), later attachments, free_choice_exceeded.
     held = f"""
       SELECT t.*, prev.id AS ends_previous_id, prev.organization_id AS previous_organization_id,
         cur.channel AS current_channel,
@@ -643,11 +685,11 @@ def decide_sql(
         CASE WHEN t.person_id IS NULL OR lim.id IS NULL THEN false ELSE (
           SELECT count(*) FROM attachment_attachment a
           WHERE a.person_id = t.person_id AND a.ground_id = t.ground_id
-            AND a.valid_from > (t.on_date - make_interval(months => lim.months))::date
-            AND a.valid_from <= t.on_date) >= lim.max_count END AS limit_used
+            AND a.valid_from > (t.starts_on - make_interval(months => lim.months))::date
+            AND a.valid_from <= t.starts_on) >= lim.max_count END AS limit_used
       FROM ({timed}) t
       LEFT JOIN attachment_freechoicelimit lim
-        ON lim.ground_id = t.ground_id AND {in_force_sql("lim", "t.on_date")}
+        ON lim.ground_id = t.ground_id AND {in_force_sql("lim", "t.starts_on")}
       LEFT JOIN LATERAL (
         SELECT a.id, a.organization_id FROM attachment_attachment a
         WHERE t.person_id IS NOT NULL AND a.person_id = t.person_id AND {in_force_sql("a", "t.starts_on")}
@@ -655,7 +697,7 @@ def decide_sql(
       LEFT JOIN LATERAL (
         SELECT a.channel FROM attachment_attachment a
         WHERE t.person_id IS NOT NULL AND t.condition = {lit["commission"]}
-          AND a.person_id = t.person_id AND {in_force_sql("a", "t.on_date")}
+          AND a.person_id = t.person_id AND {in_force_sql("a", "t.starts_on")}
       ) cur ON true"""
     ruled = "h.rule_id IS NOT NULL AND"
     register_whole = f"""array_remove(ARRAY[
@@ -673,7 +715,7 @@ def decide_sql(
              AND h.contract_valid_to IS NULL THEN '{NO_CONTRACT}' END,
         CASE WHEN {ruled} h.condition = {lit["commission"]}
              AND coalesce(h.current_channel, '') <> {lit["act"]} THEN '{NOT_ATTACHED_BY_COMMISSION}' END,
-        CASE WHEN {ruled} h.campaign_only AND NOT h.window_open THEN '{CAMPAIGN_CLOSED}' END,
+        CASE WHEN {ruled} h.receipt_campaign AND NOT h.window_open THEN '{CAMPAIGN_CLOSED}' END,
         CASE WHEN {ruled} h.residence_atu AND {residence_known.replace("r.", "h.")} AND NOT h.within_atu
              THEN '{OUTSIDE_ATU}' END,
         CASE WHEN {ruled} h.limit_used THEN '{FREE_CHOICE_LIMIT}' END,

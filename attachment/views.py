@@ -1,5 +1,7 @@
 """Registrar pages of attachments: thin views over the services, scoped by patients.access."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -101,6 +103,24 @@ def _grounds_open(person, organization, on):
     return rows
 
 
+def attached_message(attachment: Attachment, *, received_on: datetime.date) -> str:
+    """What the registrar reads after an attachment: from when it takes effect and, when that
+    is later than the day of receipt (a campaign application), until when the person stays where
+    they are."""
+    values = {"organization": attachment.organization.name, "date": f"{attachment.valid_from:%d.%m.%Y}"}
+    if attachment.valid_from <= received_on:
+        return _("Attached to %(organization)s from %(date)s.") % values
+    previous = selectors.attachment_of(
+        person=attachment.person, on=attachment.valid_from - datetime.timedelta(days=1)
+    )
+    if previous is None:
+        return _("Attached to %(organization)s from %(date)s under the campaign.") % values
+    return _(
+        "Attached to %(organization)s from %(date)s under the campaign; the attachment to "
+        "%(previous)s stays until %(until)s."
+    ) % {**values, "previous": previous.organization.name, "until": f"{previous.valid_to:%d.%m.%Y}"}
+
+
 @permission_required("attachment.add_attachment", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def attach(request, pk):
@@ -137,7 +157,7 @@ def attach(request, pk):
             form.add_error(None, error)
         else:
             if isinstance(result, Attachment):
-                messages.success(request, _("Attached."))
+                messages.success(request, attached_message(result, received_on=data["on"]))
                 return redirect("attachment:detail", pk=result.pk)
             messages.error(request, _("Refused: %(reason)s") % {"reason": result.reason})
             return redirect("attachment:refusal", pk=result.pk)

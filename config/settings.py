@@ -255,6 +255,10 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# How many days back a registrar may date an application's receipt (a paper application
+# recorded after a weekend or an outage); earlier days are for rules administrators.
+RECEIPT_DATE_GRACE_DAYS = int(os.environ.get("RECEIPT_DATE_GRACE_DAYS", 3))
+
 # Reference data loaders run in order by `manage.py load_reference_data` (each idempotent).
 REFERENCE_DATA_LOADERS = [
     "patients.reference_data.load",

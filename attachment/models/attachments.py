@@ -188,6 +188,10 @@ class Attachment(models.Model):
             ("confirm_over_capacity", _("Can confirm an attachment beyond a district's capacity")),
             ("transfer_attachments", _("Can move the attached population to another organization")),
             ("correct_death", _("Can correct a wrongly recorded date of death")),
+            (
+                "backdate_receipt",
+                _("Can record an application received earlier than the days a registrar may"),
+            ),
         ]
         constraints = [
             period_is_ordered("attachment_period_ordered"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,28 @@ from patients.services import person_lock, persons_lock, record_history
 from .. import rules, selectors
 from ..models import Application, Attachment, Channel, District, Ground, Organization, Refusal, RefusalReason
 from .attach import AttachmentRefused, attachment_create
+
+BACKDATE_RECEIPT = "attachment.backdate_receipt"
+
+
+def receipt_date_error(*, user, received_on: datetime.date, birth_date: datetime.date, today: datetime.date):
+    """Why a registrar may not give this day as the day the application was received (None when
+    they may): never after today, never before the person's birth, and more than
+    `RECEIPT_DATE_GRACE_DAYS` days back only for a user who may backdate a receipt (rules
+    administrators; the form asks everyone for the reason). The campaign window is checked on
+    this day, so an earlier day must not open a closed campaign at the desk."""
+    if received_on > today:
+        return _("An application cannot be received after today.")
+    if received_on < birth_date:
+        return _("An application cannot be received before the person's birth date (%(date)s).") % {
+            "date": f"{birth_date:%d.%m.%Y}"
+        }
+    earliest = today - datetime.timedelta(days=settings.RECEIPT_DATE_GRACE_DAYS)
+    if received_on < earliest and not user.has_perm(BACKDATE_RECEIPT):
+        return _(
+            "An application received before %(date)s is recorded by a rules administrator, with the reason."
+        ) % {"date": f"{earliest:%d.%m.%Y}"}
+    return None
 
 
 def application_due_by(received_at: datetime.datetime) -> datetime.datetime:

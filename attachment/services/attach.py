@@ -45,9 +45,21 @@ def attachment_facts(
     documents: list[str] | None = None,
     channel: str = Channel.CLINIC,
     atus: selectors.AtuIndex | None = None,
+    book: selectors.RuleBook | None = None,
 ) -> tuple[rules.Facts, object]:
-    """Everything the rules need about one person for one request (reads only)."""
+    """Everything the rules need about one person for one request received on `on` (reads
+    only), taken on the date the attachment would take effect (`rules.takes_effect_on`: 1 January
+    for a campaign application), as `rules.decide` checks it."""
     atus = atus or selectors.AtuIndex([person.residence_atu_id, organization.atu_id])
+    book = book or selectors.rule_book()
+    on = rules.takes_effect_on(
+        ground_rules=book.ground_rules,
+        windows=book.windows,
+        category=person.category,
+        person_katos=atus.katos(person.residence_atu_id),
+        ground_code=ground.code,
+        received_on=on,
+    )
     valid_contract = selectors.contract_for(
         person=person, organization=organization, on=on, contract=contract
     )
@@ -133,10 +145,16 @@ def attachment_decide(
     **fact_options,
 ) -> rules.Decision:
     """What the rules say, without writing anything (the registrar sees it before deciding)."""
-    facts, _contract = attachment_facts(
-        person=person, organization=organization, ground=ground, on=on, channel=channel, **fact_options
-    )
     book = book or selectors.rule_book()
+    facts, _contract = attachment_facts(
+        person=person,
+        organization=organization,
+        ground=ground,
+        on=on,
+        channel=channel,
+        book=book,
+        **fact_options,
+    )
     return rules.decide(
         ground_rules=book.ground_rules,
         windows=book.windows,
@@ -199,6 +217,7 @@ def attachment_create(
     # Lock the person first: two registrars attaching one IIN at once must run one after the
     # other, so the second sees the first's attachment and ends it (or is refused).
     person = person_lock(person.pk)
+    book = book or selectors.rule_book()
     facts, valid_contract = attachment_facts(
         person=person,
         organization=organization,
@@ -210,8 +229,8 @@ def attachment_create(
         documents=documents,
         channel=channel,
         atus=atus,
+        book=book,
     )
-    book = book or selectors.rule_book()
     decision = rules.decide(
         ground_rules=book.ground_rules,
         windows=book.windows,

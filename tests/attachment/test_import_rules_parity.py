@@ -166,12 +166,13 @@ def both_decisions(person, organization, ground, on):
         ).refusals
     ]
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS parity_requests")
         cursor.execute(
             "CREATE TEMP TABLE parity_requests AS SELECT 1::bigint AS line, %s::bigint AS person_id, "
-            "1::smallint AS category, %s::bigint AS organization_id, %s::bigint AS ground_id, "
+            "%s::smallint AS category, %s::bigint AS organization_id, %s::bigint AS ground_id, "
             "%s::date AS on_date, %s::bigint AS residence_atu_id, false AS contract_given, "
             "NULL::date AS contract_valid_to",
-            [person.pk, organization.pk, ground.pk, on, person.residence_atu_id],
+            [person.pk, person.category, organization.pk, ground.pk, on, person.residence_atu_id],
         )
         for statement in rules.atu_tree_sql() + rules.decide_sql(
             requests="parity_requests", out="parity_out", channel=Channel.IMPORT, skip_missing=False

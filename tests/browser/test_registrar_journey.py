@@ -151,7 +151,7 @@ def test_registrar_attaches_a_person_prints_the_coupon_reads_it_in_kazakh_and_an
     # Attach under a ground with a district and see the decision.
     desk.open_tab("Прикрепления")
     attachment_pk = desk.attach(ground=ground, district_id=district.pk)
-    expect(page.locator(".messages")).to_contain_text("Прикреплён.")
+    expect(page.locator(".messages")).to_contain_text("Прикрепление к")
     attachment = Attachment.objects.get(pk=attachment_pk)
     assert (attachment.person, attachment.organization, attachment.district) == (person, clinic, district)
     assert attachment.ground == ground and attachment.valid_to is None
