@@ -2,9 +2,12 @@
 
 import datetime
 import re
+from xml.etree import ElementTree
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from attachment.reports.charts import HALF, pyramid
 from attachment.reports.selectors import PyramidBar, pyramid_on
@@ -50,3 +53,25 @@ def test_pyramid_geometry_oldest_on_top_and_proportional():
     assert [r.width for r in chart.rects] == [HALF / 4, HALF / 2, HALF]
     male, female = chart.rects[0], chart.rects[1]
     assert male.x + male.width < female.x  # males left of the labels, females right
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_pyramid_svg_numbers_are_never_localized_in_any_language(language):
+    """The SVG's geometry and data attributes are machine-read: a decimal comma (Russian and
+    Kazakh formats) or a thousands separator would break the drawing."""
+    chart = pyramid([PyramidBar("0–1", 12345, 678), PyramidBar("1–4", 3, 1001)])
+    with translation.override(language):
+        svg = render_to_string("attachment/reports/pyramid.svg.html", {"chart": chart})
+    root = ElementTree.fromstring("<svg" + svg.split("<svg", 1)[1].rsplit("</svg>", 1)[0] + "</svg>")
+    numeric = {"x", "y", "width", "height", "data-count"}
+    seen = 0
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            if name in numeric:
+                float(value)  # raises on "320,0" or "12 345"
+                seen += 1
+        if "viewBox" in element.attrib:
+            assert [float(v) for v in element.attrib["viewBox"].split()] == [0, 0, chart.width, chart.height]
+    assert seen > 10
+    counts = sorted(int(r.get("data-count")) for r in root.iter("{http://www.w3.org/2000/svg}rect"))
+    assert counts == [3, 678, 1001, 12345]
