@@ -97,6 +97,7 @@ EXPECTED = {
     "coverage:person_leaflet": row("    302  200  200  200  200   200"),
     # Reports (aggregates): clinic heads for their own organization, administrators and auditors
     # for every organization; registrars have none.
+    "reports:index": row("              302  403  403  302  302   302"),  # to the first report
     "reports:population": row("         302  403  403  200  200   200"),
     "reports:campaign": row("           302  403  403  200  200   200"),
     "reports:applications": row("       302  403  403  200  200   200"),

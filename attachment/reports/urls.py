@@ -4,6 +4,7 @@ from . import views
 
 app_name = "reports"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("population/", views.population, name="population"),
     path("campaign/", views.campaign, name="campaign"),
     path("applications/", views.applications, name="applications"),

@@ -6,7 +6,7 @@ filters in the GET query (aggregates only, no personal data), reads from the rep
 import datetime
 
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +92,12 @@ def _export(request, table, filename, title):
     params = {key: values[0] if len(values) == 1 else values for key, values in request.GET.lists()}
     list_exported(request, row_count=written.rows, params=params)
     return file_response(written, file_format=fmt, filename=filename)
+
+
+@permission_required(REPORT_PERMISSION, raise_exception=True)
+def index(request):
+    """`/reports/`: the first report, whose tabs lead to the others."""
+    return redirect(REPORTS[0][0])
 
 
 @permission_required(REPORT_PERMISSION, raise_exception=True)

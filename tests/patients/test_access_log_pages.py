@@ -157,6 +157,7 @@ NOT_PERSON_PAGES = {
     "patients:person_create": "an empty form (the person does not exist yet)",
     "attachment:coupon_issue": "a write (POST) that redirects to the logged coupon page",
     "coupon_verify": "public, anonymous: validity and a masked name only",
+    "reports:index": "a redirect to the first report",
     "importing:start": "the import form: no person data",
     "importing:run": "an import's counts and status: no person data",
     "importing:status": "an import's counts (JSON)",
