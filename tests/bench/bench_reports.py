@@ -91,11 +91,11 @@ def _generate() -> None:
                   FROM attachment_district d JOIN orgs ON orgs.id = d.organization_id
             )
             INSERT INTO attachment_attachment (person_id, organization_id, district_id, ground_id, channel,
-                valid_from, valid_to, end_reason, reason, created_at)
+                valid_from, valid_to, end_reason, end_reason_before_death, reason, created_at)
             SELECT people.id, o.id, d.id,
                    CASE WHEN people.n <= %(moved)s THEN %(moved_ground)s ELSE %(ground)s END, 'clinic',
                    CASE WHEN people.n <= %(moved)s THEN DATE '2025-06-01' ELSE people.since END,
-                   NULL, '', '', now()
+                   NULL, '', '', '', now()
               FROM people
               JOIN orgs o ON o.k = people.n %% %(orgs)s
               JOIN districts d ON d.organization_id = o.id AND d.k = people.n %% %(districts)s
