@@ -101,7 +101,7 @@ def _generate() -> None:
               JOIN districts d ON d.organization_id = o.id AND d.k = people.n %% %(districts)s
             UNION ALL
             SELECT people.id, o.id, d.id, %(ground)s, 'clinic', people.since,
-                   DATE '2025-05-31', 'moved', '', now()
+                   DATE '2025-05-31', 'moved', '', '', now()
               FROM people
               JOIN orgs o ON o.k = (people.n + 7) %% %(orgs)s
               JOIN districts d ON d.organization_id = o.id AND d.k = people.n %% %(districts)s
