@@ -1,6 +1,7 @@
 """State changes of the person register: one function per change, each with its history entry."""
 
 import contextlib
+import datetime
 
 import psycopg
 from django.core.exceptions import ValidationError
@@ -11,7 +12,17 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from .iin import parse_iin
-from .models import Person, PersonAccessLog
+from .models import (
+    ContingentFlag,
+    FamilyLink,
+    IdentityDocument,
+    InsuranceContract,
+    InsuredStatusPeriod,
+    Insurer,
+    LegalRepresentative,
+    Person,
+    PersonAccessLog,
+)
 
 
 def record_history(instance, *, user, reason: str) -> None:
@@ -134,12 +145,130 @@ def person_update(*, person: Person, user, reason: str, **fields) -> Person:
     return locked
 
 
-def save_with_history(instance, *, user, reason: str):
-    """Validate and save a dependent record (document, representative, contract…) with history."""
-    instance.full_clean()
-    record_history(instance, user=user, reason=reason)
-    instance.save()
-    return instance
+def _record_add(record, *, person: Person, user, reason: str):
+    """Save a new record of the person: the person's row lock first (the one lock order), then
+    validation and the record with its history row. The attach service reads these records after
+    locking the person, so a record added meanwhile waits for it and never changes what it decided
+    on; two records that may not overlap (insured periods) are checked one after the other."""
+    person_lock(person.pk)
+    record.full_clean()
+    record_history(record, user=user, reason=reason)
+    record.save()
+    return record
+
+
+@transaction.atomic(durable=True)
+def document_create(
+    *,
+    person: Person,
+    user,
+    reason: str,
+    kind: str,
+    number: str,
+    issued_by: str = "",
+    issued_on: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+) -> IdentityDocument:
+    document = IdentityDocument(
+        person=person,
+        kind=kind,
+        number=number,
+        issued_by=issued_by,
+        issued_on=issued_on,
+        valid_until=valid_until,
+    )
+    return _record_add(document, person=person, user=user, reason=reason)
+
+
+@transaction.atomic(durable=True)
+def representative_create(
+    *,
+    child: Person,
+    user,
+    reason: str,
+    representative: Person,
+    relationship: str,
+    document: IdentityDocument | None = None,
+    authority_document: str = "",
+) -> LegalRepresentative:
+    """A legal representative of the child (the child's row is the one locked)."""
+    link = LegalRepresentative(
+        child=child,
+        representative=representative,
+        relationship=relationship,
+        document=document,
+        authority_document=authority_document,
+    )
+    return _record_add(link, person=child, user=user, reason=reason)
+
+
+@transaction.atomic(durable=True)
+def family_link_create(*, person: Person, user, reason: str, relative: Person, relation: str) -> FamilyLink:
+    link = FamilyLink(person=person, relative=relative, relation=relation)
+    return _record_add(link, person=person, user=user, reason=reason)
+
+
+@transaction.atomic(durable=True)
+def contingent_create(
+    *,
+    person: Person,
+    user,
+    reason: str,
+    kind: str,
+    document: str,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None = None,
+) -> ContingentFlag:
+    flag = ContingentFlag(
+        person=person, kind=kind, document=document, valid_from=valid_from, valid_to=valid_to
+    )
+    return _record_add(flag, person=person, user=user, reason=reason)
+
+
+@transaction.atomic(durable=True)
+def insured_period_create(
+    *,
+    person: Person,
+    user,
+    reason: str,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None = None,
+    source: str = InsuredStatusPeriod.Source.MANUAL,
+) -> InsuredStatusPeriod:
+    period = InsuredStatusPeriod(person=person, valid_from=valid_from, valid_to=valid_to, source=source)
+    return _record_add(period, person=person, user=user, reason=reason)
+
+
+@transaction.atomic(durable=True)
+def contract_create(
+    *,
+    insured: Person,
+    user,
+    reason: str,
+    kind: str,
+    insurer: Insurer,
+    number: str,
+    valid_from: datetime.date,
+    valid_to: datetime.date,
+    organization,  # attachment.Organization (this app imports no other)
+    holder_employer: str = "",
+    programme: str = "",
+) -> InsuranceContract:
+    """A VMI/IMI contract of the insured person, held by an employer when one is named, else by
+    the insured person."""
+    contract = InsuranceContract(
+        insured=insured,
+        kind=kind,
+        insurer=insurer,
+        number=number,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        organization=organization,
+        holder_employer=holder_employer,
+        holder_person=None if holder_employer else insured,
+        programme=programme,
+    )
+    return _record_add(contract, person=insured, user=user, reason=reason)
 
 
 def delete_with_history(instance, *, user, reason: str) -> None:

@@ -123,14 +123,25 @@ def person_edit(request, pk):
     return render(request, "patients/person_form.html", {"form": form, "person": person})
 
 
-# Records a registrar adds from the person card: form, the field naming the person, permission.
+# Records a registrar adds from the person card: form, the field naming the person, the service
+# that writes it (locking the person first), permission.
 DEPENDENTS = {
-    "document": (forms.DocumentForm, "person", "patients.add_identitydocument"),
-    "representative": (forms.RepresentativeForm, "child", "patients.add_legalrepresentative"),
-    "family": (forms.FamilyLinkForm, "person", "patients.add_familylink"),
-    "contingent": (forms.ContingentForm, "person", "patients.add_contingentflag"),
-    "insured": (forms.InsuredStatusForm, "person", "patients.add_insuredstatusperiod"),
-    "contract": (forms.ContractForm, "insured", "patients.add_insurancecontract"),
+    "document": (forms.DocumentForm, "person", services.document_create, "patients.add_identitydocument"),
+    "representative": (
+        forms.RepresentativeForm,
+        "child",
+        services.representative_create,
+        "patients.add_legalrepresentative",
+    ),
+    "family": (forms.FamilyLinkForm, "person", services.family_link_create, "patients.add_familylink"),
+    "contingent": (forms.ContingentForm, "person", services.contingent_create, "patients.add_contingentflag"),
+    "insured": (
+        forms.InsuredStatusForm,
+        "person",
+        services.insured_period_create,
+        "patients.add_insuredstatusperiod",
+    ),
+    "contract": (forms.ContractForm, "insured", services.contract_create, "patients.add_insurancecontract"),
 }
 
 
@@ -138,21 +149,21 @@ DEPENDENTS = {
 def dependent_create(request, pk, kind):
     if kind not in DEPENDENTS:
         raise Http404
-    form_class, owner_field, perm = DEPENDENTS[kind]
+    form_class, owner_field, create, perm = DEPENDENTS[kind]
     if not request.user.has_perm(perm):
         raise PermissionDenied
     person = person_for_page(request, pk, params={"kind": kind})
     kwargs = {"child": person} if kind == "representative" else {}
     form = form_class(request.POST or None, **kwargs)
+    # The form checks the record as it would be stored; the service checks it again under the
+    # person's lock and writes it.
     setattr(form.instance, owner_field, person)
     if kind == "contract":
         form.instance.holder_person = person
     if request.method == "POST" and form.is_valid():
-        instance = form.save(commit=False)
-        if kind == "contract" and instance.holder_employer:
-            instance.holder_person = None
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "reason"}
         try:
-            services.save_with_history(instance, user=request.user, reason=form.cleaned_data["reason"])
+            create(**{owner_field: person}, user=request.user, reason=form.cleaned_data["reason"], **fields)
         except ValidationError as error:
             form.add_error(None, error)
         else:
