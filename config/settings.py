@@ -37,11 +37,11 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_tasks",
-    "django_tasks_db",
-    "axes",
+    "config.apps.BackgroundTasksConfig",  # django_tasks_db
+    "config.apps.LoginAttemptsConfig",  # axes
     "csp",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "config.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
     "patients",
     "attachment",
     "coverage",

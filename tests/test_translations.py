@@ -468,3 +468,21 @@ def test_death_pages_show_no_untranslated_text(client, head1, clinic1, lang):
             f"{method.upper()} {url}: {text!r}" for text in untranslated_texts(response.content.decode())
         ]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_admin_sections_of_the_libraries_are_named_in_the_staff_language(client, rules_admin, lang):
+    """The admin index names the login-attempt, two-factor and task sections in Russian and Kazakh,
+    not by the libraries' labels ("AXES", "OTP_TOTP", "Tasks Database Backend")."""
+    client.force_login(rules_admin)
+    body = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    with translation.override(lang):
+        names = [
+            str(translation.gettext(n))
+            for n in ("Login attempts", "Two-factor devices (TOTP)", "Background tasks")
+        ]
+    for name in names:
+        assert re.search("[а-яА-Я]", name) and name in body
+    for label in ("Axes", "AXES", "Otp_Totp", "OTP_TOTP", "Tasks Database Backend"):
+        assert f">{label}<" not in body
