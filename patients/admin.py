@@ -1,16 +1,19 @@
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import PERSON_PAGES, list_exported, page_label, person_for_page, persons_listed
 from .admin_base import AuditedAdmin
+from .forms import PersonForm, ReasonField
 from .models import (
     Atu,
     ContingentFlag,
@@ -25,6 +28,7 @@ from .models import (
     StaffProfile,
 )
 from .resources import PersonResource
+from .services import person_check_iin_facts, person_create, person_update
 from .tabular import Sheet, file_response, write_file
 
 
@@ -42,6 +46,25 @@ class DocumentInline(admin.TabularInline):
     extra = 0
 
 
+class PersonAdminForm(PersonForm):
+    """The registrar's person form (the IIN check, birth date and sex taken from the IIN, clean
+    text), with the admin's reason field."""
+
+    reason = None
+    change_reason = ReasonField(help_text=_("Written into the history."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("iin") and not self.has_error("birth_date") and not self.has_error("sex"):
+            # Adding (the change form has no IIN field): the service's check, shown on the field.
+            facts = Person(iin=data["iin"], birth_date=data.get("birth_date"), sex=data.get("sex"))
+            try:
+                person_check_iin_facts(facts)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
+
+
 @admin.register(Person)
 class PersonAdmin(AuditedAdmin):
     """Every page of a person here writes the access log like the registrar pages: the change,
@@ -49,11 +72,66 @@ class PersonAdmin(AuditedAdmin):
     shown, an export one row with its row count."""
 
     resource_classes = [PersonResource]
+    form = PersonAdminForm
     list_display = ["last_name", "first_name", "middle_name", "birth_date", "sex", "category"]
     list_filter = ["category", "sex"]
     search_fields = ["=iin", "last_name", "first_name"]
     autocomplete_fields = ["residence_atu"]
     show_full_result_count = False
+
+    # A registered person's identity and death change only on the person's pages, through their
+    # services: the IIN checked against the birth date and sex, a death ending the attachments
+    # (the admin import refuses changing them too, `PersonResource`).
+    IDENTITY = ["iin", "birth_date", "sex", "identity_page"]
+    DEATH = ["date_of_death", "death_page"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if obj is None else [*readonly, *self.IDENTITY, *self.DEATH]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            return fields
+        others = [f for f in fields if f not in {*self.IDENTITY, *self.DEATH, "change_reason"}]
+        return [*self.IDENTITY, *others, *self.DEATH, "change_reason"]
+
+    @admin.display(description=_("IIN, birth date and sex"))
+    def identity_page(self, person):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("patients:person_edit", args=[person.pk]),
+            _("Changed on the person's page, where the IIN is checked"),
+        )
+
+    @admin.display(description=_("death"))
+    def death_page(self, person):
+        page = "attachment:correct_death" if person.date_of_death else "attachment:record_death"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse(page, args=[person.pk]),
+            _("Recorded and corrected on the death page, which ends and reopens the attachments"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Through the registrar pages' services: the person locked first, checked again, history
+        with the user and the reason."""
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "change_reason"}
+        reason = form.cleaned_data["change_reason"]
+        if change:
+            person_update(person=obj, user=request.user, reason=reason, **fields)
+        else:
+            obj.pk = person_create(user=request.user, reason=reason, **fields).pk
+            obj._state.adding = False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            # The service refused under the person's lock (the person busy, the IIN registered
+            # meanwhile): its transaction was rolled back, nothing was written.
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def _logged(self, request, object_id) -> None:
         """The person's access-log row; a missing person is left to the admin's own answer."""

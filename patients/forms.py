@@ -98,9 +98,12 @@ class PersonForm(CleanTextMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["birth_date"].required = False
-        self.fields["sex"].required = False
-        self.fields["residence_atu"].queryset = self.fields["residence_atu"].queryset.order_by("kato")
+        # The admin shows some fields read-only (all of them to auditors): the form lacks them.
+        for name in ("birth_date", "sex"):
+            if name in self.fields:
+                self.fields[name].required = False
+        if "residence_atu" in self.fields:
+            self.fields["residence_atu"].queryset = self.fields["residence_atu"].queryset.order_by("kato")
 
     def clean(self):
         data = super().clean()

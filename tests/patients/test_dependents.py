@@ -4,11 +4,9 @@ first, as the attach service does before it reads exactly these records, validat
 history with the user and the reason."""
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 from django.urls import reverse
 
 import patients.services
@@ -20,44 +18,12 @@ from patients.models import (
     InsuranceContract,
     InsuredStatusPeriod,
     LegalRepresentative,
-    Person,
 )
 
 from ..factories import InsurerFactory, OrganizationFactory, PersonFactory
+from ..locks import BUSY, HeldPersonLock
 
-WAIT = 60  # seconds; only a broken lock (a hang) ever reaches it
-BUSY = "This person is being updated by a register import; try again in a minute."
 JAN_1 = datetime.date(2026, 1, 1)
-
-
-class HeldPersonLock:
-    """Another connection holding the person's row lock, as a register import does, until the
-    block ends."""
-
-    def __init__(self, person):
-        self.pk = person.pk
-        self.holding, self.release = threading.Event(), threading.Event()
-        self.thread = threading.Thread(target=self._run)
-
-    def _run(self):
-        try:
-            with transaction.atomic():
-                Person.objects.select_for_update(no_key=True).get(pk=self.pk)
-                self.holding.set()
-                assert self.release.wait(WAIT)
-        finally:
-            self.holding.set()
-            connection.close()
-
-    def __enter__(self):
-        self.thread.start()
-        assert self.holding.wait(WAIT)
-        return self
-
-    def __exit__(self, *exc):
-        self.release.set()
-        self.thread.join(WAIT)
-        assert not self.thread.is_alive()
 
 
 @pytest.fixture
