@@ -244,7 +244,15 @@ def coupon_issue(request, pk):
     # A write that shows nothing: the coupon page it leads to is the logged read.
     attachment = get_object_or_404(scope_to_organization(Attachment.objects.all(), request.user), pk=pk)
     require_act_for(request.user, attachment.organization_id)
-    coupon = services.coupon_issue(attachment=attachment, on=timezone.localdate(), user=request.user)
+    try:
+        coupon = services.coupon_issue(attachment=attachment, on=timezone.localdate(), user=request.user)
+    except services.CouponAlreadyIssued as issued:
+        # A double submit: the attachment's page shows the coupon issued, with its print links.
+        messages.info(request, issued.message)
+        return redirect("attachment:detail", pk=attachment.pk)
+    except ValidationError as error:  # the person busy (a register import): nothing written
+        messages.error(request, " ".join(error.messages))
+        return redirect("attachment:detail", pk=attachment.pk)
     return redirect("attachment:coupon", pk=coupon.pk)
 
 

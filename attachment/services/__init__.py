@@ -20,7 +20,7 @@ from .attach import (
     attachment_facts,
     attachment_facts_many,
 )
-from .coupons import coupon_issue, coupon_print_record
+from .coupons import CouponAlreadyIssued, coupon_issue, coupon_print_record
 from .death import (
     attachments_close_on_death,
     attachments_reopen_after_death,
@@ -34,6 +34,7 @@ from .transfer import TransferResult, attachments_transfer
 
 __all__ = [
     "AttachmentRefused",
+    "CouponAlreadyIssued",
     "FamilyRefused",
     "application_decide",
     "application_due_by",

@@ -5,22 +5,41 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from patients.services import record_history
+from patients.services import person_lock, record_history
 
 from ..models import Attachment, Coupon, CouponPrint, Organization
 
 
+class CouponAlreadyIssued(ValidationError):
+    """The attachment has its coupon already (a double submit, two registrars at once); nothing
+    was written. `coupon` is the one issued."""
+
+    def __init__(self, coupon: Coupon):
+        super().__init__(
+            _("The coupon of this attachment was already issued: № %(number)s.") % {"number": coupon.number},
+            code="coupon_already_issued",
+        )
+        self.coupon = coupon
+
+
 @transaction.atomic
 def coupon_issue(*, attachment: Attachment, on: datetime.date, user) -> Coupon:
-    """The attachment's coupon; the first call numbers it (idempotent afterwards)."""
-    existing = Coupon.objects.filter(attachment=attachment).first()
+    """Number the attachment's coupon. An attachment has one coupon: a second issue raises
+    CouponAlreadyIssued, naming it."""
+    # Lock order: the person, the attachment, then the organization's numbering. A double click
+    # (or two registrars) issuing one attachment's coupon run one after the other, and the second
+    # finds the first's coupon here, under the lock, instead of failing on its unique attachment.
+    person_lock(attachment.person_id)
+    Attachment.objects.select_for_update(no_key=True).get(pk=attachment.pk)
+    existing = Coupon.objects.filter(attachment_id=attachment.pk).first()
     if existing is not None:
-        return existing
-    # Lock the organization row: two registrars issuing at once must not take the same number.
+        raise CouponAlreadyIssued(existing)
+    # Two registrars issuing coupons of one organization at once must not take the same number.
     Organization.objects.select_for_update(no_key=True).get(pk=attachment.organization_id)
     last = Coupon.objects.filter(organization_id=attachment.organization_id, year=on.year).aggregate(
         last=Max("serial")
