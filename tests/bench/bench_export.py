@@ -84,7 +84,8 @@ def _generate() -> None:
             """
             INSERT INTO attachment_attachment (person_id, organization_id, district_id, ground_id, channel,
                 valid_from, valid_to, end_reason, end_reason_before_death, reason, created_at)
-            SELECT p.id, d.organization_id, d.id, %(ground)s, 'clinic', DATE '2026-01-01', NULL, '', '', '', now()
+            SELECT p.id, d.organization_id, d.id, %(ground)s, 'clinic', DATE '2026-01-01', NULL,
+                   '', '', '', now()
               FROM patients_person p, attachment_district d
               JOIN attachment_organization o ON o.id = d.organization_id AND o.bin = %(bin)s
              WHERE p.iin LIKE '77%%' AND p.residence_address = 'bench'
