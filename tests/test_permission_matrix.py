@@ -1,7 +1,8 @@
 """Every URL of the project, every role, the expected status code.
 
 The URL list is walked from the resolver, so a page added by any app is checked here: a URL
-pattern that this table does not know fails the test (add its row, or its model to ADMIN_MODELS).
+pattern that this table does not know fails the test (add its row, or its model to ADMIN_MODELS
+in tests/world.py).
 Every HTML page that answers 200 is also checked for what the Content-Security-Policy forbids
 (inline scripts, event-handler attributes; inline styles on our own pages) and for IINs in
 its title.
@@ -13,14 +14,11 @@ clinic 1.
 
 import io
 import re
-from dataclasses import dataclass
 
 import openpyxl
 import pytest
-from django.contrib import admin
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from attachment.models import (
     Attachment,
@@ -33,6 +31,7 @@ from patients.models import (
 )
 
 from .factories import staff_user
+from .world import ADMIN_MODELS, Route, project_routes, url_of
 
 ROLES = ["anonymous", "registrar1", "registrar2", "head1", "rules_admin", "auditor"]
 
@@ -111,86 +110,6 @@ EXPECTED = {
     # An organization's attached list (CSV/XLSX): scoped like the list; clinic 1's is a 404 to the
     # other clinic's registrar.
     "importing:export": row("           302  200  404  200  200   200"),
-}
-
-# Pages about one object other than the person: route name -> the world() object their pk names.
-OBJECT_OF_ROUTE = {
-    "attachment:detail": "attachment.Attachment",
-    "attachment:coupon_issue": "attachment.Attachment",
-    "attachment:coupon": "attachment.Coupon",
-    "attachment:coupon_pdf": "attachment.Coupon",
-    "attachment:refusal": "attachment.Refusal",
-    "attachment:refusal_print": "attachment.Refusal",
-    "importing:run": "attachment.ImportRun",
-    "importing:status": "attachment.ImportRun",
-    "importing:report": "attachment.ImportRun",
-    "importing:export": "attachment.Organization",
-}
-
-# Model admin pages are alike for every model: the status follows from the model's kind.
-#   ours   - our data: administrators change it, auditors read it
-#   log    - append-only logs: administrators and auditors read them, nobody changes them
-#   system - accounts and devices: administrators only
-#   records - task results: administrators read them, nobody changes them
-#   lockouts - login records: administrators read them and delete them (that unlocks a login)
-#   engine  - written only by the attachment services (attachments, refusals, coupons): read-only
-#             in the admin, no add, delete or import
-#   received - applications: received through the service (no add or import); administrators may
-#             correct or delete one
-#   recorded - service usage: recorded through the quota-checking service (no add or import);
-#             administrators may correct or delete a wrong record
-#   runs    - register import runs: started from the import page (no add), read-only in the admin;
-#             administrators may delete a run (with its uploaded file)
-ADMIN_MODELS = {
-    "patients.Atu": "ours",
-    "patients.Person": "ours",
-    "patients.IdentityDocument": "ours",
-    "patients.LegalRepresentative": "ours",
-    "patients.FamilyLink": "ours",
-    "patients.ContingentFlag": "ours",
-    "patients.Insurer": "ours",
-    "patients.InsuranceContract": "ours",
-    "patients.InsuredStatusPeriod": "ours",
-    "patients.StaffProfile": "ours",
-    "patients.PersonAccessLog": "log",
-    "attachment.Organization": "ours",
-    "attachment.PurchaseContract": "ours",
-    "attachment.IntegrationPeriod": "ours",
-    "attachment.District": "ours",
-    "attachment.Ground": "ours",
-    "attachment.Attachment": "engine",
-    "attachment.GroundRule": "ours",
-    "attachment.CampaignWindow": "ours",
-    "attachment.AtuComparisonLevel": "ours",
-    "attachment.FreeChoiceLimit": "ours",
-    "attachment.CalendarDay": "ours",
-    "attachment.PublicHoliday": "ours",
-    "attachment.CalendarYear": "ours",
-    "attachment.LegalAct": "ours",
-    "attachment.RefusalReason": "ours",
-    "attachment.AttachmentAct": "ours",
-    "attachment.Application": "received",
-    "attachment.Refusal": "engine",
-    "attachment.Coupon": "engine",
-    "attachment.ImportRun": "runs",
-    "attachment.AgeGroup": "ours",
-    "attachment.CapitationNorm": "ours",
-    "attachment.SexAgeCoefficient": "ours",
-    "coverage.LegalAct": "ours",
-    "coverage.Package": "ours",
-    "coverage.PackageItem": "ours",
-    "coverage.EligibilityRule": "ours",
-    "coverage.Disease": "ours",
-    "coverage.ServiceLimit": "ours",
-    "coverage.ServiceUsage": "recorded",
-    "coverage.LeafletSection": "ours",
-    "auth.User": "system",
-    "auth.Group": "system",
-    "axes.AccessAttempt": "lockouts",
-    "axes.AccessLog": "lockouts",
-    "axes.AccessFailureLog": "lockouts",
-    "otp_totp.TOTPDevice": "system",
-    "django_tasks_database.DBTaskResult": "records",
 }
 
 # action -> kind -> statuses          anon reg1 reg2 head admin audit
@@ -293,86 +212,6 @@ ADMIN_ACTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Route:
-    name: str  # "namespace:name"; unnamed admin patterns get a descriptive name
-    pattern: object
-    prefix: str
-    model_label: str | None = None
-    action: str | None = None
-
-
-def walk(patterns, prefix="", namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            ns = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
-            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
-        elif isinstance(pattern, URLPattern):
-            yield namespace, prefix, pattern
-
-
-def project_routes() -> list[Route]:
-    admin_models = {
-        f"{model._meta.app_label}_{model._meta.model_name}": model._meta.label
-        for model in admin.site._registry
-    }
-    routes = []
-    for namespace, prefix, pattern in walk(get_resolver().url_patterns):
-        route = str(pattern.pattern)
-        name = pattern.name
-        if namespace == "admin:" and name is None:
-            if route.startswith("(?P<url>"):
-                name = "catch_all"
-            else:  # admin/<app>/<model>/<path:object_id>/
-                app_model = "_".join(prefix.strip("/").split("/")[1:3])
-                routes.append(Route("admin:redirect", pattern, prefix, admin_models[app_model], "redirect"))
-                continue
-        if namespace == "admin:" and name:
-            for app_model, label in admin_models.items():
-                if name.startswith(app_model + "_"):
-                    action = name[len(app_model) + 1 :]
-                    routes.append(Route(namespace + name, pattern, prefix, label, action))
-                    break
-            else:
-                routes.append(Route(namespace + name, pattern, prefix))
-            continue
-        routes.append(Route(namespace + (name or f"<unnamed {prefix}{route}>"), pattern, prefix))
-    return routes
-
-
-def url_of(route: Route, objects) -> str:
-    person = objects["patients.Person"]
-    obj = objects.get(route.model_label)
-    if route.model_label and obj is None and route.action not in ("changelist", "add", "import", "export"):
-        pytest.fail(f"add a fixture object for {route.model_label} to world() in {__file__}")
-    if route.action == "simple_history":
-        return f"/{route.prefix}{obj.pk}/history/{obj.history.first().history_id}/"
-    kwargs = {
-        "pk": person.pk,
-        "kind": "document",
-        "object_id": obj.pk if obj is not None else None,
-        "id": obj.pk if obj is not None else None,
-        "app_label": "patients",
-        "content_type_id": ContentType.objects.get_for_model(person).pk,
-        "url": "no-such-page/",
-        "file_format": "csv",
-    }
-    if route.model_label:  # admin views of a model name its object pk, id or object_id
-        kwargs["pk"] = kwargs["object_id"]
-    elif route.name in OBJECT_OF_ROUTE:
-        kwargs["pk"] = objects[OBJECT_OF_ROUTE[route.name]].pk
-    kwargs["token"] = objects["attachment.Coupon"].token
-    route_text = str(route.pattern.pattern)
-    names = re.findall(r"<(?:\w+:)?(\w+)>", route_text) + re.findall(r"\(\?P<(\w+)>", route_text)
-    unknown = [n for n in names if n not in kwargs]
-    assert not unknown, f"{route.name}: no fixture value for URL parameter(s) {unknown}"
-    assert not any("iin" in n.lower() for n in names), f"{route.name}: IINs never go into URL paths"
-    path = "/" + route.prefix + route_text.lstrip("^").rstrip("$")
-    for n in names:
-        path = re.sub(rf"<(?:\w+:)?{n}>|\(\?P<{n}>[^)]*\)", str(kwargs[n]), path)
-    return path
-
-
 def expected_status(route: Route, role: str) -> int | None:
     if route.action:
         kind = ADMIN_MODELS.get(route.model_label)
@@ -403,8 +242,8 @@ def csp_violations(html: str, ours: bool) -> list[str]:
 def test_every_url_pattern_has_a_row_for_every_role():
     missing = [r.name for r in project_routes() if any(expected_status(r, role) is None for role in ROLES)]
     assert not missing, (
-        "URL patterns without an expected status per role: add them to EXPECTED or "
-        f"ADMIN_MODELS/ADMIN_ACTIONS in tests/test_permission_matrix.py: {sorted(set(missing))}"
+        "URL patterns without an expected status per role: add them to EXPECTED or ADMIN_ACTIONS "
+        f"in tests/test_permission_matrix.py, or ADMIN_MODELS in tests/world.py: {sorted(set(missing))}"
     )
 
 

@@ -2,9 +2,15 @@
 and the bad-input tests open every page on (the `world` fixture of tests/conftest.py)."""
 
 import datetime
+import re
+from dataclasses import dataclass
 
+import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
@@ -185,3 +191,177 @@ def import_run_of_clinic1(person, clinic, user) -> ImportRun:
     run.error_report = f"row,iin,column,error\n2,{person.iin},district,No district has this code.\n"
     run.save()
     return run
+
+
+# Model admin pages are alike for every model: what a role may do follows from the model's kind
+# (the URL matrix, tests/test_permission_matrix.py, and the write matrix, tests/test_write_matrix.py).
+#   ours   - our data: administrators change it, auditors read it
+#   log    - append-only logs: administrators and auditors read them, nobody changes them
+#   system - accounts and devices: administrators only
+#   records - task results: administrators read them, nobody changes them
+#   lockouts - login records: administrators read them and delete them (that unlocks a login)
+#   engine  - written only by the attachment services (attachments, refusals, coupons): read-only
+#             in the admin, no add, delete or import
+#   received - applications: received through the service (no add or import); administrators may
+#             correct or delete one
+#   recorded - service usage: recorded through the quota-checking service (no add or import);
+#             administrators may correct or delete a wrong record
+#   runs    - register import runs: started from the import page (no add), read-only in the admin;
+#             administrators may delete a run (with its uploaded file)
+ADMIN_MODELS = {
+    "patients.Atu": "ours",
+    "patients.Person": "ours",
+    "patients.IdentityDocument": "ours",
+    "patients.LegalRepresentative": "ours",
+    "patients.FamilyLink": "ours",
+    "patients.ContingentFlag": "ours",
+    "patients.Insurer": "ours",
+    "patients.InsuranceContract": "ours",
+    "patients.InsuredStatusPeriod": "ours",
+    "patients.StaffProfile": "ours",
+    "patients.PersonAccessLog": "log",
+    "attachment.Organization": "ours",
+    "attachment.PurchaseContract": "ours",
+    "attachment.IntegrationPeriod": "ours",
+    "attachment.District": "ours",
+    "attachment.Ground": "ours",
+    "attachment.Attachment": "engine",
+    "attachment.GroundRule": "ours",
+    "attachment.CampaignWindow": "ours",
+    "attachment.AtuComparisonLevel": "ours",
+    "attachment.FreeChoiceLimit": "ours",
+    "attachment.CalendarDay": "ours",
+    "attachment.PublicHoliday": "ours",
+    "attachment.CalendarYear": "ours",
+    "attachment.LegalAct": "ours",
+    "attachment.RefusalReason": "ours",
+    "attachment.AttachmentAct": "ours",
+    "attachment.Application": "received",
+    "attachment.Refusal": "engine",
+    "attachment.Coupon": "engine",
+    "attachment.ImportRun": "runs",
+    "attachment.AgeGroup": "ours",
+    "attachment.CapitationNorm": "ours",
+    "attachment.SexAgeCoefficient": "ours",
+    "coverage.LegalAct": "ours",
+    "coverage.Package": "ours",
+    "coverage.PackageItem": "ours",
+    "coverage.EligibilityRule": "ours",
+    "coverage.Disease": "ours",
+    "coverage.ServiceLimit": "ours",
+    "coverage.ServiceUsage": "recorded",
+    "coverage.LeafletSection": "ours",
+    "auth.User": "system",
+    "auth.Group": "system",
+    "axes.AccessAttempt": "lockouts",
+    "axes.AccessLog": "lockouts",
+    "axes.AccessFailureLog": "lockouts",
+    "otp_totp.TOTPDevice": "system",
+    "django_tasks_database.DBTaskResult": "records",
+}
+
+# Pages about one object other than the person: route name -> the world() object their pk names.
+OBJECT_OF_ROUTE = {
+    "attachment:detail": "attachment.Attachment",
+    "attachment:coupon_issue": "attachment.Attachment",
+    "attachment:coupon": "attachment.Coupon",
+    "attachment:coupon_pdf": "attachment.Coupon",
+    "attachment:refusal": "attachment.Refusal",
+    "attachment:refusal_print": "attachment.Refusal",
+    "importing:run": "attachment.ImportRun",
+    "importing:status": "attachment.ImportRun",
+    "importing:report": "attachment.ImportRun",
+    "importing:export": "attachment.Organization",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"; unnamed admin patterns get a descriptive name
+    pattern: object
+    prefix: str
+    model_label: str | None = None
+    action: str | None = None
+
+
+def walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield namespace, prefix, pattern
+
+
+def project_routes() -> list[Route]:
+    admin_models = {
+        f"{model._meta.app_label}_{model._meta.model_name}": model._meta.label
+        for model in admin.site._registry
+    }
+    routes = []
+    for namespace, prefix, pattern in walk(get_resolver().url_patterns):
+        route = str(pattern.pattern)
+        name = pattern.name
+        if namespace == "admin:" and name is None:
+            if route.startswith("(?P<url>"):
+                name = "catch_all"
+            else:  # admin/<app>/<model>/<path:object_id>/
+                app_model = "_".join(prefix.strip("/").split("/")[1:3])
+                routes.append(Route("admin:redirect", pattern, prefix, admin_models[app_model], "redirect"))
+                continue
+        if namespace == "admin:" and name:
+            for app_model, label in admin_models.items():
+                if name.startswith(app_model + "_"):
+                    action = name[len(app_model) + 1 :]
+                    routes.append(Route(namespace + name, pattern, prefix, label, action))
+                    break
+            else:
+                routes.append(Route(namespace + name, pattern, prefix))
+            continue
+        routes.append(Route(namespace + (name or f"<unnamed {prefix}{route}>"), pattern, prefix))
+    return routes
+
+
+def path_parameters(route: Route) -> list[str]:
+    """The names of the parameters in a route's path (simple-history's version page names its two
+    groups object_id and version_id)."""
+    if route.action == "simple_history":
+        return ["object_id", "version_id"]
+    route_text = str(route.pattern.pattern)
+    return re.findall(r"<(?:\w+:)?(\w+)>", route_text) + re.findall(r"\(\?P<(\w+)>", route_text)
+
+
+def url_of(route: Route, objects, **params) -> str:
+    """The route's URL about the world's objects; `params` replace path parameters (already quoted)."""
+    person = objects["patients.Person"]
+    obj = objects.get(route.model_label)
+    if route.model_label and obj is None and route.action not in ("changelist", "add", "import", "export"):
+        pytest.fail(f"add a fixture object for {route.model_label} to world_objects() in {__file__}")
+    if route.action == "simple_history":
+        params = {"object_id": obj.pk, "version_id": obj.history.first().history_id, **params}
+        return f"/{route.prefix}{params['object_id']}/history/{params['version_id']}/"
+    kwargs = {
+        "pk": person.pk,
+        "kind": "document",
+        "object_id": obj.pk if obj is not None else None,
+        "id": obj.pk if obj is not None else None,
+        "app_label": "patients",
+        "content_type_id": ContentType.objects.get_for_model(person).pk,
+        "url": "no-such-page/",
+        "file_format": "csv",
+    }
+    if route.model_label:  # admin views of a model name its object pk, id or object_id
+        kwargs["pk"] = kwargs["object_id"]
+    elif route.name in OBJECT_OF_ROUTE:
+        kwargs["pk"] = objects[OBJECT_OF_ROUTE[route.name]].pk
+    kwargs["token"] = objects["attachment.Coupon"].token
+    kwargs.update(params)
+    route_text = str(route.pattern.pattern)
+    names = path_parameters(route)
+    unknown = [n for n in names if n not in kwargs]
+    assert not unknown, f"{route.name}: no fixture value for URL parameter(s) {unknown}"
+    assert not any("iin" in n.lower() for n in names), f"{route.name}: IINs never go into URL paths"
+    path = "/" + route.prefix + route_text.lstrip("^").rstrip("$")
+    for n in names:
+        path = re.sub(rf"<(?:\w+:)?{n}>|\(\?P<{n}>[^)]*\)", str(kwargs[n]), path)
+    return path

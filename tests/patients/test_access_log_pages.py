@@ -19,7 +19,7 @@ from patients.models import Person, PersonAccessLog
 from patients.views import DEPENDENTS
 
 from ..factories import PersonFactory
-from ..test_permission_matrix import walk
+from ..world import walk
 
 pytestmark = pytest.mark.django_db
 
