@@ -116,12 +116,14 @@ def scope_to_organization(queryset: QuerySet, user, field: str = "organization")
 
 
 def can_act_for(user, organization_id: int | None, perm: str = "attachment.change_attachment") -> bool:
-    """May this user change data of that organization?"""
-    if not user.is_active or not user.has_perm(perm):
+    """May this user change data of that organization? Nobody acts for no organization, a rules
+    administrator neither: a service is counted for the organization that rendered it, and an
+    administrator belongs to none."""
+    if organization_id is None or not user.is_active or not user.has_perm(perm):
         return False
     if sees_all_organizations(user):
         return True
-    return organization_id is not None and organization_id == organization_id_of(user)
+    return organization_id == organization_id_of(user)
 
 
 def require_act_for(user, organization_id, perm: str = "attachment.change_attachment") -> None:
