@@ -86,7 +86,7 @@ PACKAGES = [
         "kind": Package.Kind.CSHI,
         "name_kk": "Міндетті әлеуметтік медициналық сақтандыру (МӘМС) пакеті",
         "name_ru": "Пакет обязательного социального медицинского страхования (ОСМС)",
-        "legal_reference": "ФСМС: «Кодекстің жаңа редакциясындағы ТМККК және МӘМС пакеттері» (seed 003)",
+        "legal_reference": "ФСМС ақпараттық материалы: «Кодекстің жаңа редакциясындағы ТМККК және МӘМС пакеттері»",
         "note": "The seed does not date the package: items apply from 01.01.2020 until an administrator records the dates of the law.",
     },
     {
@@ -95,7 +95,7 @@ PACKAGES = [
         "name_kk": "Айналасындағыларға қауіп төндіретін аурулар кезіндегі ТМККК",
         "name_ru": "ГОБМП при заболеваниях, представляющих опасность для окружающих",
         "act": "order-121-2020",
-        "legal_reference": "ҚР ДСМ 9.10.2020 № 121/2020 бұйрығы; ХҰҰ жадынамасы (seed 004)",
+        "legal_reference": "ҚР ДСМ 9.10.2020 № 121/2020 бұйрығы; ХҰҰ жадынамасы",
     },
     {
         "code": "imi_minimum",
@@ -427,7 +427,7 @@ def load() -> int:
             {"legal_reference": reference, "valid_from": RULES_FROM},
         )[1]
     dangerous = packages["gfmc_dangerous"]
-    reference = "ҚР ДСМ-121/2020; seed 004"
+    reference = "ҚР ДСМ-121/2020; ХҰҰ жадынамасы"
     for number, icd10, names in DISEASES:
         created += create_missing(
             Disease,

@@ -22,12 +22,13 @@ RECENT_USAGES = 20
 
 
 def _on_date(request):
-    """The date asked for (default today), read once and passed down."""
-    form = OnDateForm(request.GET or None)
-    on = form.cleaned_data["on"] if form.is_bound and form.is_valid() else timezone.localdate()
-    if not form.is_bound or not form.is_valid():
-        form = OnDateForm(initial={"on": on})
-    return form, on
+    """The date asked for (default today), read once and passed down; a wrong date (`?on=2026-02-30`)
+    is a form error and gives no date, never a silent today."""
+    if "on" not in request.GET:
+        on = timezone.localdate()
+        return OnDateForm(initial={"on": on}), on
+    form = OnDateForm(request.GET)
+    return form, form.cleaned_data["on"] if form.is_valid() else None
 
 
 def _usage_context(request, person, answer, usage_form=None):
@@ -48,6 +49,9 @@ def _usage_context(request, person, answer, usage_form=None):
 def person_entitlements(request, pk):
     person = person_for_page(request, pk)
     form, on = _on_date(request)
+    if on is None:
+        context = {"person": person, "tab": "entitlements", "form": form, "answer": None}
+        return render(request, "coverage/entitlements.html", context, status=400)
     answer = entitlements_on(person=person, on=on)
     context = {
         "person": person,
@@ -65,6 +69,9 @@ def person_entitlements(request, pk):
 def usage_record(request, pk):
     person = person_for_page(request, pk)
     form, on = _on_date(request)
+    if on is None:
+        context = {"person": person, "tab": "entitlements", "form": form, "answer": None}
+        return render(request, "coverage/entitlements.html", context, status=400)
     answer = entitlements_on(person=person, on=on)
     limits = [s.limit for g in answer.packages for s in g.limits]
     usage_form = ServiceUsageForm(request.POST, limits=limits)

@@ -148,3 +148,58 @@ def test_gfmc_sub_point_4_1_has_its_own_wording_from_decree_786(citizen):
     items = entitlements_on(person=citizen, on=D(2025, 5, 7)).package("gfmc").items
     row = next(i for i in items if i.number == "4.1")
     assert not row.earlier_wording and row.text_kk.startswith("уәкілетті орган")
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+@pytest.mark.parametrize("on", ["2026-02-30", "01.03.2026x", "", "9999-99-99"])
+def test_a_wrong_date_is_a_form_error_not_a_silent_today(registrar_client, citizen, language, on):
+    insure(citizen)
+    response = registrar_client.get(tab_url(citizen, on), HTTP_ACCEPT_LANGUAGE=language)
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert 'class="errorlist' in text
+    assert 'id="package-gfmc"' not in text  # no entitlements shown for a date nobody asked for
+
+
+def test_without_a_date_the_tab_answers_for_today(registrar_client, citizen):
+    from django.utils import timezone
+
+    response = registrar_client.get(reverse("coverage:person_entitlements", args=[citizen.pk]))
+    assert response.status_code == 200
+    assert timezone.localdate().strftime("%d.%m.%Y") in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_tab_leads_with_a_summary_and_folds_the_full_lists(
+    registrar_client, temporary_foreigner, limit, registrar1, clinic1, language
+):
+    from coverage.services import service_usage_record
+
+    contract(temporary_foreigner, valid_from=D(2026, 1, 1), valid_to=D(2026, 12, 31))
+    service_usage_record(
+        person=temporary_foreigner,
+        limit=limit(1),
+        on=D(2026, 2, 1),
+        organization_id=clinic1.pk,
+        user=registrar1,
+        reason="visit",
+    )
+    response = registrar_client.get(tab_url(temporary_foreigner), HTTP_ACCEPT_LANGUAGE=language)
+    text = response.content.decode()
+    start = text.index('class="list summary"')
+    summary = text[start : text.index("</table>", start)]
+    first = limit(1)
+    assert f"{first.name}: 1 / {first.max_count}" in summary  # used / limit, before any full list
+    assert text.index('class="list summary"') < text.index('<details class="full-list">')
+    assert "<details open" not in text  # the full lists start folded
+
+
+def test_tab_shows_no_internal_notes_or_source_file_names(registrar_client, citizen):
+    from coverage.models import PackageItem
+
+    insure(citizen)
+    PackageItem.objects.update(note="internal: check against the source")
+    text = registrar_client.get(tab_url(citizen, "2019-06-01")).content.decode()
+    text += registrar_client.get(tab_url(citizen, "2026-03-01")).content.decode()
+    assert "internal: check" not in text
+    assert "seed 0" not in text
