@@ -149,6 +149,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # Kazakh number and date formats
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

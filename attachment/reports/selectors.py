@@ -65,6 +65,7 @@ class Dimension:
     name: str  # outer expression of the name column ({name} is the language's name column)
     order: str  # outer expression to sort by
     choices: dict | None = None  # names of choice codes, translated in Python
+    code_shown: bool = False  # the code is a number people use (BIN, KATO, district), not internal
 
 
 DIMENSIONS: dict[str, Dimension] = {
@@ -75,9 +76,16 @@ DIMENSIONS: dict[str, Dimension] = {
         "coalesce(r.kato, t.region || '0000000')",
         "r.{name}",
         "t.region",
+        code_shown=True,
     ),
     "atu": Dimension(
-        _("ATU"), "o.atu_id", "JOIN patients_atu u ON u.id = t.atu", "u.kato", "u.{name}", "u.kato"
+        _("ATU"),
+        "o.atu_id",
+        "JOIN patients_atu u ON u.id = t.atu",
+        "u.kato",
+        "u.{name}",
+        "u.kato",
+        code_shown=True,
     ),
     "organization": Dimension(
         _("organization"),
@@ -86,6 +94,7 @@ DIMENSIONS: dict[str, Dimension] = {
         "og.bin",
         "og.{name}",
         "og.{name}, og.bin",
+        code_shown=True,
     ),
     "district": Dimension(
         _("district"),
@@ -129,12 +138,25 @@ DIMENSION_CHOICES = [(key, dim.label) for key, dim in DIMENSIONS.items()]
 
 @dataclass
 class Table:
-    """An aggregate table: `headers` name the columns of `rows`; the last column is the count."""
+    """An aggregate table: `headers` name the columns of `rows`; the last column is the count.
+    The columns in `file_only` (internal codes such as `70-plus`, `M`, `already_attached`) are
+    written to the files, for machines, and left off the page, which shows their labels."""
 
     headers: list
     rows: list[tuple]
     total: int = 0
     extra: dict = field(default_factory=dict)
+    file_only: frozenset[int] = frozenset()
+
+    @property
+    def screen_headers(self) -> list:
+        return [h for i, h in enumerate(self.headers) if i not in self.file_only]
+
+    @property
+    def screen_rows(self) -> list[tuple]:
+        if not self.file_only:
+            return self.rows
+        return [tuple(c for i, c in enumerate(row) if i not in self.file_only) for row in self.rows]
 
 
 def population_on(
@@ -210,7 +232,8 @@ def population_on(
     for b in by:
         headers += [_("%(dimension)s code") % {"dimension": DIMENSIONS[b].label}, DIMENSIONS[b].label]
     headers.append(_("attached"))
-    return Table(headers=headers, rows=rows, total=sum(r[-1] for r in rows))
+    file_only = frozenset(2 * i for i, b in enumerate(by) if not DIMENSIONS[b].code_shown)
+    return Table(headers=headers, rows=rows, total=sum(r[-1] for r in rows), file_only=file_only)
 
 
 @dataclass
@@ -428,6 +451,17 @@ def applications_summary(
                 _("refusals"),
             ],
             "reasons": reasons,
+            "reasons_table": Table(
+                headers=[
+                    _("organization code"),
+                    _("organization"),
+                    _("reason code"),
+                    _("reason"),
+                    _("refusals"),
+                ],
+                rows=reasons,
+                file_only=frozenset({2}),
+            ),
         },
     )
 

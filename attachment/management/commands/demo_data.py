@@ -76,6 +76,16 @@ SURNAMES = [
     ("Үсенов", "Үсенова"),
     ("Петров", "Петрова"),
 ]
+# The PHC specialist of each district: a person's name reads the same in Kazakh and Russian.
+SPECIALISTS = [
+    "Ахметова Гүлнар Серікқызы",
+    "Иванова Ольга Петровна",
+    "Сейітов Ерлан Маратұлы",
+    "Ким Мария Владимировна",
+    "Жұмабаева Дана Ержанқызы",
+    "Нұрланов Тимур Асқарұлы",
+    "Смагулова Айгүл Бекқызы",
+]
 MALE_NAMES = ["Ерлан", "Асхат", "Дмитрий", "Нұрсұлтан", "Тимур", "Әлихан", "Бауыржан", "Санжар"]
 FEMALE_NAMES = ["Айгүл", "Мария", "Әсел", "Гүлнар", "Жанар", "Ольга", "Дана", "Айым"]
 CITIZENSHIP = {1: "KZ", 2: "UZ", 3: "AF", 4: "RU", 5: "", 6: "KG", 7: "", 8: "SY"}
@@ -136,7 +146,7 @@ class Command(BaseCommand):
                         kind=kind,
                         atu=atu,
                         capacity=60 if code != "03" else 40,
-                        specialist=f"{kind} {code}",
+                        specialist=SPECIALISTS[(org.pk + int(code)) % len(SPECIALISTS)],
                     )
             orgs.append(org)
         return orgs
