@@ -41,6 +41,22 @@ def attachment_of(*, person: Person, on: datetime.date) -> Attachment | None:
     )
 
 
+def attachment_now_and_next(
+    *, person: Person, on: datetime.date
+) -> tuple[Attachment | None, Attachment | None]:
+    """The person's attachment on the date and the next one that will attach them (a campaign
+    attachment from 1 January), in one query."""
+    starts_later = Q(valid_from__gt=on) & attached_on(F("valid_from"))
+    rows = list(
+        Attachment.objects.filter(attached_on(on) | starts_later, person=person)
+        .select_related("organization", "district")
+        .order_by("valid_from")[:2]
+    )
+    current = rows[0] if rows and rows[0].valid_from <= on else None
+    later = [a for a in rows if a.valid_from > on]
+    return current, later[0] if later else None
+
+
 def attachment_attaches_from(*, attachment: Attachment, on: datetime.date) -> bool:
     """The attachment attaches its person on the date, or will from its later first day (a
     coupon is valid): not once it has ended, nor after the person's death."""
