@@ -34,7 +34,7 @@ CHUNK_SIZE = 2000
 
 
 def attached_for_export(
-    *, user, organization: Organization, on: datetime.date, district_id=None, ground_code=None
+    *, user, organization: Organization, on: datetime.date, district_id=None, ground_code=None, category=None
 ) -> QuerySet[Attachment]:
     """The organization's attached population on the date, scoped to what the user may see."""
     queryset = scope_to_organization(organization_attached_on(organization=organization, on=on), user)
@@ -42,6 +42,8 @@ def attached_for_export(
         queryset = queryset.filter(district_id=district_id)
     if ground_code:
         queryset = queryset.filter(ground__code=ground_code)
+    if category:
+        queryset = queryset.filter(person__category=category)
     return queryset
 
 

@@ -1,6 +1,7 @@
 """Registrar pages of attachments: thin views over the services, scoped by patients.access."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -396,8 +397,34 @@ def attached_list(request):
     return render(
         request,
         "attachment/attached_list.html",
-        {"filter": attached, "page": page, "query": query.urlencode()},
+        {
+            "filter": attached,
+            "page": page,
+            "query": query.urlencode(),
+            "export": _list_export(attached, request.user),
+        },
     )
+
+
+def _list_export(attached: AttachedFilter, user) -> dict | None:
+    """The export of what the list shows: the organization chosen (or the user's own), on the
+    list's date, with its district, ground and category; none while the filters are wrong."""
+    data = {}
+    if attached.is_bound:
+        if not attached.form.is_valid():
+            return None
+        data = attached.form.cleaned_data
+    organization_id = data["organization"].pk if data.get("organization") else organization_id_of(user)
+    if organization_id is None:
+        return {"organization": None}
+    params = {"on": (data.get("on") or timezone.localdate()).isoformat()}
+    if data.get("district"):
+        params["district"] = data["district"].pk
+    if data.get("ground"):
+        params["ground"] = data["ground"].code
+    if data.get("category"):
+        params["category"] = data["category"]
+    return {"organization": organization_id, "query": urlencode(params)}
 
 
 @permission_required("patients.change_person", raise_exception=True)

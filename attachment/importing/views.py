@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from patients import tabular
 from patients.access import list_exported, scope_to_organization
+from patients.models import LegalCategory
 
 from .. import attached_list as export
 from ..models import ImportRun, Organization
@@ -124,6 +125,9 @@ class ExportFilterForm(forms.Form):
     on = forms.DateField(required=False, label=_("on"))
     district = forms.IntegerField(required=False, min_value=1, label=_("district"))
     ground = forms.IntegerField(required=False, min_value=1, label=_("ground"))
+    category = forms.TypedChoiceField(
+        required=False, choices=LegalCategory.choices, coerce=int, empty_value=None, label=_("legal category")
+    )
 
 
 def _given(form) -> dict:
@@ -149,6 +153,7 @@ def attached_export(request, pk, file_format):
         on=on,
         district_id=filters.cleaned_data["district"],
         ground_code=filters.cleaned_data["ground"],
+        category=filters.cleaned_data["category"],
     )
     if file_format not in tabular.FORMATS:
         raise Http404
