@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
@@ -19,6 +20,7 @@ from .models import (
     CalendarYear,
     CampaignWindow,
     CapitationNorm,
+    Channel,
     Coupon,
     District,
     FreeChoiceLimit,
@@ -178,8 +180,20 @@ class AttachmentAdmin(ScopedAdmin):
         return False
 
 
+class GroundRuleForm(forms.ModelForm):
+    """The channels a rule allows, as checkboxes of their names (not a text array of codes)."""
+
+    channels = forms.TypedMultipleChoiceField(
+        choices=Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("channels"),
+        help_text=gettext_lazy("How the attachment may be asked for (§11)."),
+    )
+
+
 @admin.register(GroundRule)
 class GroundRuleAdmin(AuditedAdmin):
+    form = GroundRuleForm
     resource_classes = [resources.GroundRuleResource]
     list_display = [
         "category",
