@@ -32,6 +32,11 @@ LABELS = {
         "details": "Түсіндірме",
         "asked_on": "Сұралған бекіту күні",
         "date": "Күні",
+        "address": "Мекенжайы",
+        "phone": "Телефоны",
+        "print": "Басып шығару",
+        "back_to_attachment": "Бекітуге оралу",
+        "back_to_refusal": "Бас тартуға оралу",
     },
     "ru": {
         "coupon": "Талон прикрепления к организации ПМСП",
@@ -52,6 +57,11 @@ LABELS = {
         "details": "Пояснение",
         "asked_on": "Запрошенная дата прикрепления",
         "date": "Дата",
+        "address": "Адрес",
+        "phone": "Телефон",
+        "print": "Печать",
+        "back_to_attachment": "Вернуться к прикреплению",
+        "back_to_refusal": "Вернуться к отказу",
     },
 }
 
@@ -67,9 +77,27 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4)
 
 
-def coupon_context(request, coupon, lang: str) -> dict:
+def coupon_context(request, coupon, lang: str, *, on_screen: bool = False) -> dict:
+    """`on_screen`: the page in the browser, with its print button and back link (not in the PDF)."""
     url = request.build_absolute_uri(reverse("coupon_verify", args=[coupon.token]))
-    return {"coupon": coupon, "a": coupon.attachment, "L": LABELS[lang], "lang": lang, "qr": qr_data_uri(url)}
+    return {
+        "coupon": coupon,
+        "a": coupon.attachment,
+        "L": LABELS[lang],
+        "lang": lang,
+        "qr": qr_data_uri(url),
+        "on_screen": on_screen,
+        "back": reverse("attachment:detail", args=[coupon.attachment_id]),
+        "registrar": staff_name(coupon.issued_by),
+    }
+
+
+def staff_name(user) -> str:
+    """Who signed a printed form: the staff member's full name (the login only when no name is
+    recorded)."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
 
 
 def render_form(template: str, context: dict, lang: str, request=None) -> str:

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -274,10 +275,8 @@ def coupon_page(request, pk):
     coupon = _scoped_coupon(request, pk)
     lang = printing.language_of(request)
     services.coupon_print_record(coupon=coupon, user=request.user, language=lang, file_format="html")
-    html = printing.render_form(
-        "attachment/coupon_print.html", printing.coupon_context(request, coupon, lang), lang, request
-    )
-    return HttpResponse(html)
+    context = printing.coupon_context(request, coupon, lang, on_screen=True)
+    return HttpResponse(printing.render_form("attachment/coupon_print.html", context, lang, request))
 
 
 @permission_required("attachment.view_attachment", raise_exception=True)
@@ -329,7 +328,14 @@ def refusal_print(request, pk):
     as_pdf = request.GET.get("format") == "pdf"
     refusal = _scoped_refusal(request, pk, params={"format": "pdf" if as_pdf else "html"})
     lang = printing.language_of(request)
-    context = {"r": refusal, "L": printing.LABELS[lang], "lang": lang}
+    context = {
+        "r": refusal,
+        "L": printing.LABELS[lang],
+        "lang": lang,
+        "registrar": printing.staff_name(refusal.created_by),
+        "on_screen": not as_pdf,
+        "back": reverse("attachment:refusal", args=[refusal.pk]),
+    }
     html = printing.render_form("attachment/refusal_print.html", context, lang, request)
     if as_pdf:
         return HttpResponse(

@@ -20,6 +20,7 @@ class Organization(BilingualName):
     bin = models.CharField(_("BIN"), max_length=12, unique=True, validators=[bin_validator])
     atu = models.ForeignKey(Atu, models.PROTECT, related_name="organizations", verbose_name=_("ATU"))
     address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True, help_text=_("Printed on the coupon."))
     is_state = models.BooleanField(_("state organization"), default=False)
     history = audit_history()
 

@@ -120,7 +120,15 @@ class Command(BaseCommand):
         for bin_, kk, ru, kato, purchase, integrated in ORGANIZATIONS:
             atu = Atu.objects.get(kato=kato)
             org, created = Organization.objects.get_or_create(
-                bin=bin_, defaults={"name_kk": kk, "name_ru": ru, "atu": atu, "is_state": purchase}
+                bin=bin_,
+                defaults={
+                    "name_kk": kk,
+                    "name_ru": ru,
+                    "atu": atu,
+                    "is_state": purchase,
+                    "address": f"Алматы қ., Абай даңғылы, {10 + len(orgs) * 12}",
+                    "phone": f"+7 727 300 {10 + len(orgs):02d} {40 + len(orgs):02d}",
+                },
             )
             if created:
                 if purchase:
@@ -153,16 +161,17 @@ class Command(BaseCommand):
 
     def _users(self, orgs):
         spec = {
-            "admin": (RULES_ADMIN, None, True),
-            "registrar1": (REGISTRAR, orgs[0], False),
-            "registrar2": (REGISTRAR, orgs[1], False),
-            "head1": (CLINIC_HEAD, orgs[0], False),
-            "auditor": (AUDITOR, None, False),
+            "admin": (RULES_ADMIN, None, True, ("Ерлан", "Сейітов")),
+            "registrar1": (REGISTRAR, orgs[0], False, ("Айгүл", "Нұрланова")),
+            "registrar2": (REGISTRAR, orgs[1], False, ("Мария", "Ким")),
+            "head1": (CLINIC_HEAD, orgs[0], False, ("Бауыржан", "Ахметов")),
+            "auditor": (AUDITOR, None, False, ("Ольга", "Петрова")),
         }
         users = {}
-        for username, (role, org, superuser) in spec.items():
+        for username, (role, org, superuser, (first_name, last_name)) in spec.items():
             user, created = User.objects.get_or_create(username=username)
             if created:
+                user.first_name, user.last_name = first_name, last_name
                 user.set_password(PASSWORD)
                 user.is_superuser = superuser
                 user.is_staff = role in (RULES_ADMIN, AUDITOR)
