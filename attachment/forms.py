@@ -59,9 +59,9 @@ class AttachForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason (for the history)"), max_length=300)
 
-    def __init__(self, *args, user, person, **kwargs):
+    def __init__(self, *args, user, person, application: Application | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user, self.person = user, person
+        self.user, self.person, self.application = user, person, application
         organizations = scope_to_organization(Organization.objects.all(), user, "pk")
         self.fields["organization"].queryset = organizations
         self.fields["district"].queryset = District.objects.filter(
@@ -72,11 +72,40 @@ class AttachForm(forms.Form):
         )
         if not user.has_perm("attachment.confirm_over_capacity"):
             del self.fields["confirm_over_capacity"]
+        if application is not None:
+            # A received application: where, how and when it was received are its own (the
+            # receipt date was checked when it was received); the registrar corrects the rest.
+            for name in ("organization", "on", "channel"):
+                self.fields[name].disabled = True
+            self.fields["channel"].choices = Channel.choices
 
     def clean(self):
         cleaned = super().clean()
-        clean_receipt_date(self, [self.person])
+        if self.application is None:
+            clean_receipt_date(self, [self.person])
         return cleaned
+
+    @staticmethod
+    def initial_of(application: Application) -> dict:
+        """The form prefilled from a received application (the queue's "decide")."""
+        return {
+            "organization": application.organization_id,
+            "ground": application.ground_id,
+            "district": application.district_id,
+            "on": application.requested_on,
+            "channel": application.channel,
+            "contract": application.contract_id,
+            "documents": list(application.documents),
+        }
+
+
+class RefusalForm(AttachForm):
+    """The attach form posted to issue a motivated refusal, with its own confirmation."""
+
+    confirm_refusal = forms.BooleanField(
+        label=_("I confirm issuing a motivated refusal with the reasons listed"),
+        error_messages={"required": _("Tick the confirmation to issue the motivated refusal.")},
+    )
 
 
 class FamilyAttachForm(forms.Form):

@@ -23,6 +23,7 @@ from .models import AtuComparisonLevel, Channel, GroundCondition
 PERSON_DEAD = "person_dead"
 NO_RULE_RECORDED = "no_rule_recorded"
 MINOR_WITHOUT_REPRESENTATIVE = "minor_without_representative"
+REPRESENTATIVE_WITHOUT_DOCUMENT = "representative_without_document"
 ORGANIZATION_MAY_NOT_ATTACH = "organization_may_not_attach"
 GROUND_NOT_ALLOWED = "ground_not_allowed"
 CHANNEL_NOT_ALLOWED = "channel_not_allowed"
@@ -36,6 +37,10 @@ ALREADY_ATTACHED = "already_attached"
 LATER_ATTACHMENT = "later_attachment"
 DISTRICT_FULL = "district_full"
 DOCUMENTS_INCOMPLETE = "documents_incomplete"
+
+# A decision refused for one of these is a slip to correct, never a motivated refusal: there is
+# nobody to serve (the person died) or nothing to refuse (the person is attached there already).
+NOT_REFUSED_FOR = frozenset({PERSON_DEAD, ALREADY_ATTACHED})
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class Facts:
     contract_valid_to: datetime.date | None  # the valid contract naming this organization
     has_representative_with_document: bool
     attachments: Sequence[Held] = ()
+    representative_recorded: bool = False  # a legal representative, with or without a document
     district_attached: int | None = None
     district_capacity: int | None = None
     over_capacity_confirmed: bool = False
@@ -89,6 +95,16 @@ class Decision:
     @property
     def allowed(self) -> bool:
         return not self.refusals
+
+    @property
+    def refusal_issuable(self) -> bool:
+        return refusal_issuable(self.refusals)
+
+
+def refusal_issuable(refusals: Sequence[Refused]) -> bool:
+    """Whether a motivated refusal may be issued for these reasons (seed 004 items 7–9): only
+    when the rules refuse, and never for a slip of `NOT_REFUSED_FOR`."""
+    return bool(refusals) and not any(r.code in NOT_REFUSED_FOR for r in refusals)
 
 
 def in_force(row, on: datetime.date) -> bool:
@@ -344,15 +360,26 @@ def decide(
         )
         return decision
     if is_minor(facts.birth_date, on) and not facts.has_representative_with_document:
-        refuse(
-            Refused(
-                MINOR_WITHOUT_REPRESENTATIVE,
-                _(
-                    "A person under 18 is attached with a recorded legal representative "
-                    "and their identity document."
-                ),
+        if facts.representative_recorded:
+            refuse(
+                Refused(
+                    REPRESENTATIVE_WITHOUT_DOCUMENT,
+                    _(
+                        "The legal representative is recorded, but the identity document of the "
+                        "legal representative is not recorded: record it on the representative's card."
+                    ),
+                )
             )
-        )
+        else:
+            refuse(
+                Refused(
+                    MINOR_WITHOUT_REPRESENTATIVE,
+                    _(
+                        "No legal representative is recorded for this person under 18: a child is "
+                        "attached with a recorded legal representative and their identity document."
+                    ),
+                )
+            )
     if not facts.organization_may_attach:
         refuse(
             Refused(

@@ -208,6 +208,13 @@ def represented_ids(*, person_ids: Iterable[int]) -> set[int]:
     )
 
 
+def representative_ids(*, person_ids: Iterable[int]) -> set[int]:
+    """Persons with a recorded legal representative, with or without an identity document."""
+    from patients.models import LegalRepresentative
+
+    return set(LegalRepresentative.objects.filter(child_id__in=person_ids).values_list("child_id", flat=True))
+
+
 def contingents_on(*, person: Person, on: datetime.date) -> list[str]:
     return list(ContingentFlag.objects.filter(in_force_on(on), person=person).values_list("kind", flat=True))
 

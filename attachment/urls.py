@@ -8,6 +8,7 @@ urlpatterns = [
     path("queue/", views.application_queue, name="queue"),
     path("persons/<int:pk>/", views.person_attachments, name="person"),
     path("persons/<int:pk>/attach/", views.attach, name="attach"),
+    path("persons/<int:pk>/refuse/", views.refuse, name="refuse"),
     path("persons/<int:pk>/family/", views.family_attach, name="family"),
     path("persons/<int:pk>/death/", views.record_death, name="record_death"),
     path("persons/<int:pk>/death/correct/", views.correct_death, name="correct_death"),

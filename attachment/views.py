@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -30,8 +31,15 @@ from patients.models import Person
 from . import printing, rules, selectors, services
 from .access import may_correct_death, may_record_death, may_record_death_on_some_date
 from .filters import AttachedFilter
-from .forms import ApplicationDecisionForm, AttachForm, DeathCorrectionForm, DeathForm, FamilyAttachForm
-from .models import Attachment, Channel, Coupon, Ground, Organization, Refusal
+from .forms import (
+    ApplicationDecisionForm,
+    AttachForm,
+    DeathCorrectionForm,
+    DeathForm,
+    FamilyAttachForm,
+    RefusalForm,
+)
+from .models import Application, Attachment, Channel, Coupon, Ground, Organization, Refusal
 from .reports import dashboard
 
 PAGE_SIZE = 50
@@ -106,69 +114,141 @@ def _grounds_open(person, organization, on):
 
 
 def attached_message(attachment: Attachment, *, received_on: datetime.date) -> str:
-    """What the registrar reads after an attachment: from when it takes effect and, when that
-    is later than the day of receipt (a campaign application), until when the person stays where
-    they are."""
-    values = {"organization": attachment.organization.name, "date": f"{attachment.valid_from:%d.%m.%Y}"}
-    if attachment.valid_from <= received_on:
-        return _("Attached to %(organization)s from %(date)s.") % values
+    """What the registrar reads after an attachment: where (the organization and the district),
+    from when it takes effect and what becomes of the previous attachment: it stays until the
+    day before when the attachment takes effect later than the day of receipt (a campaign
+    application), or it ended the day before."""
+    values = {
+        "organization": attachment.organization.name,
+        "district": attachment.district.code if attachment.district else "",
+        "date": f"{attachment.valid_from:%d.%m.%Y}",
+    }
     previous = selectors.attachment_of(
         person=attachment.person, on=attachment.valid_from - datetime.timedelta(days=1)
     )
-    if previous is None:
-        return _("Attached to %(organization)s from %(date)s under the campaign.") % values
-    return _(
-        "Attached to %(organization)s from %(date)s under the campaign; the attachment to "
-        "%(previous)s stays until %(until)s."
-    ) % {**values, "previous": previous.organization.name, "until": f"{previous.valid_to:%d.%m.%Y}"}
+    if previous is not None and previous.valid_to is None:
+        previous = None  # not ended by this attachment (nothing to say of it)
+    later = attachment.valid_from > received_on
+    if later and previous is not None:
+        if attachment.district:
+            return _(
+                "Attached to %(organization)s, district %(district)s, from %(date)s under the campaign; "
+                "the attachment to %(previous)s stays until %(until)s."
+            ) % {**values, "previous": previous.organization.name, "until": f"{previous.valid_to:%d.%m.%Y}"}
+        return _(
+            "Attached to %(organization)s from %(date)s under the campaign; the attachment to "
+            "%(previous)s stays until %(until)s."
+        ) % {**values, "previous": previous.organization.name, "until": f"{previous.valid_to:%d.%m.%Y}"}
+    if later:
+        if attachment.district:
+            message = _(
+                "Attached to %(organization)s, district %(district)s, from %(date)s under the campaign."
+            )
+        else:
+            message = _("Attached to %(organization)s from %(date)s under the campaign.")
+    elif attachment.district:
+        message = _("Attached to %(organization)s, district %(district)s, from %(date)s.")
+    else:
+        message = _("Attached to %(organization)s from %(date)s.")
+    message %= values
+    if previous is not None:
+        message += " " + _("The attachment to %(previous)s ended on %(until)s.") % {
+            "previous": previous.organization.name,
+            "until": f"{previous.valid_to:%d.%m.%Y}",
+        }
+    return message
 
 
-@permission_required("attachment.add_attachment", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def attach(request, pk):
-    """Attach from the person card: the decision (attached, or refused with reasons) at once."""
-    person = person_for_page(request, pk)
+def _representatives_without_document(person: Person):
+    """The person's legal representatives whose identity document is not recorded."""
+    return person.representatives.filter(
+        document__isnull=True, representative__documents__isnull=True
+    ).select_related("representative")
+
+
+def refusal_reasons(
+    person: Person, refusals, *, on: datetime.date, member: Person | None = None
+) -> list[dict]:
+    """The reasons of a refused decision as the attach pages show them: each with where it is
+    fixed (a link and what it leads to), when the product has such a page."""
+    reasons = []
+    for refused in refusals:
+        links: list[tuple[str, str]] = []
+        if refused.code in (rules.DOCUMENTS_INCOMPLETE, rules.NO_CONTRACT):
+            links.append((reverse("patients:person_detail", args=[person.pk]), _("The person's card")))
+        elif refused.code == rules.PERSON_DEAD:
+            links.append((reverse("attachment:person", args=[person.pk]), _("The death record")))
+        elif refused.code == rules.ALREADY_ATTACHED:
+            current = selectors.attachment_of(person=person, on=on)
+            url = (
+                reverse("attachment:detail", args=[current.pk])
+                if current
+                else reverse("attachment:person", args=[person.pk])
+            )
+            links.append((url, _("The current attachment")))
+        elif refused.code == rules.REPRESENTATIVE_WITHOUT_DOCUMENT:
+            for link in _representatives_without_document(person):
+                links.append(
+                    (
+                        reverse("patients:person_detail", args=[link.representative_id]),
+                        _("The card of %(name)s") % {"name": link.representative.full_name},
+                    )
+                )
+        elif refused.code == rules.MINOR_WITHOUT_REPRESENTATIVE:
+            links.append(
+                (
+                    reverse("patients:dependent_create", args=[person.pk, "representative"]),
+                    _("Add a legal representative"),
+                )
+            )
+        elif refused.code == rules.NOT_INSURED:
+            links.append(
+                (
+                    reverse("patients:dependent_create", args=[person.pk, "insured"]),
+                    _("Add an insured period"),
+                )
+            )
+        reasons.append(
+            {
+                "code": refused.code,
+                "message": refused.message,
+                "links": links,
+                "person": member.full_name if member else "",
+            }
+        )
+    return reasons
+
+
+def _application_of(request, person: Person) -> Application | None | bool:
+    """The received application the page decides (`?application=` or the posted one), scoped to
+    the user's organizations; False when one is asked for that is not in the user's queue."""
+    raw = request.POST.get("application") or request.GET.get("application")
+    if not raw:
+        return None
+    organizations = scope_to_organization(Organization.objects.all(), request.user, "pk")
+    form = ApplicationDecisionForm({"application": raw}, organizations=organizations)
+    if not form.is_valid():
+        return False
+    application = form.cleaned_data["application"]
+    if application.person_id != person.pk or application.status != Application.Status.RECEIVED:
+        return False
+    return application
+
+
+def _attach_page(request, person, form, *, application=None, reasons=(), refusal_issuable=False):
     today = timezone.localdate()
     own = organization_id_of(request.user)
-    form = AttachForm(
-        request.POST or None,
-        user=request.user,
-        person=person,
-        initial={"organization": own, "on": today, "reason": _("Application at the clinic")},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        organization = data["organization"]
-        require_act_for(request.user, organization.pk)
-        try:
-            result = services.application_submit(
-                person=person,
-                organization=organization,
-                ground=data["ground"],
-                channel=data["channel"],
-                requested_on=data["on"],
-                received_at=timezone.now(),
-                district=data["district"],
-                contract=data["contract"],
-                documents=data["documents"],
-                user=request.user,
-                reason=data["reason"],
-                confirmed_by=request.user if data.get("confirm_over_capacity") else None,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if isinstance(result, Attachment):
-                messages.success(request, attached_message(result, received_on=data["on"]))
-                return redirect("attachment:detail", pk=result.pk)
-            messages.error(request, _("Refused: %(reason)s") % {"reason": result.reason})
-            return redirect("attachment:refusal", pk=result.pk)
-    organization = Organization.objects.filter(pk=own).first() if own else None
+    organization = application.organization if application else None
+    if organization is None:
+        organization = Organization.objects.filter(pk=own).first() if own else None
     districts = selectors.district_counts_on(organization=organization, on=today) if organization else []
     context = {
         "person": person,
         "tab": "attachments",
         "form": form,
+        "application": application,
+        "reasons": list(reasons),
+        "refusal_issuable": refusal_issuable,
         "districts": districts,
         "grounds": _grounds_open(person, organization, today),
         "current": selectors.attachment_of(person=person, on=today),
@@ -185,10 +265,174 @@ def attach(request, pk):
     return render(request, "attachment/attach.html", context)
 
 
+def _attach_form(request, person, application, form_class=AttachForm):
+    if application is not None:
+        initial = AttachForm.initial_of(application)
+    else:
+        initial = {
+            "organization": organization_id_of(request.user),
+            "on": timezone.localdate(),
+            "reason": _("Application at the clinic"),
+        }
+    if application is not None:
+        initial["reason"] = _("Application at the clinic")
+    return form_class(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        person=person,
+        application=application,
+        initial=initial,
+    )
+
+
+def _application_fields(data) -> dict:
+    return {
+        "ground": data["ground"],
+        "district": data["district"],
+        "contract": data["contract"],
+        "documents": data["documents"],
+    }
+
+
+NOT_IN_QUEUE = gettext_lazy("This application is not in your queue.")
+
+
+@permission_required("attachment.add_attachment", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def attach(request, pk):
+    """Attach from the person card or decide a received application from the queue
+    (`?application=`, the form prefilled from it). When the rules refuse, the reasons are form
+    errors with where each is fixed, and nothing is written; a motivated refusal is the page's
+    separate action (`refuse`)."""
+    person = person_for_page(request, pk)
+    application = _application_of(request, person)
+    if application is False:
+        messages.error(request, NOT_IN_QUEUE)
+        return redirect("attachment:queue")
+    form = _attach_form(request, person, application)
+    reasons, issuable = [], False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organization = application.organization if application else data["organization"]
+        require_act_for(request.user, organization.pk)
+        confirmed_by = request.user if data.get("confirm_over_capacity") else None
+        try:
+            if application is not None:
+                result = services.application_attach(
+                    application=application,
+                    user=request.user,
+                    reason=data["reason"],
+                    confirmed_by=confirmed_by,
+                    changes=_application_fields(data),
+                )
+            else:
+                result = services.application_submit(
+                    person=person,
+                    organization=organization,
+                    ground=data["ground"],
+                    channel=data["channel"],
+                    requested_on=data["on"],
+                    received_at=timezone.now(),
+                    district=data["district"],
+                    contract=data["contract"],
+                    documents=data["documents"],
+                    user=request.user,
+                    reason=data["reason"],
+                    confirmed_by=confirmed_by,
+                )
+        except services.AttachmentRefused as refused:
+            form.add_error(None, _("Nothing was written: correct what is listed below, then decide again."))
+            reasons = refusal_reasons(person, refused.refusals, on=data["on"])
+            issuable = rules.refusal_issuable(refused.refusals)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            received_on = application.requested_on if application else data["on"]
+            messages.success(request, attached_message(result, received_on=received_on))
+            return redirect("attachment:detail", pk=result.pk)
+    return _attach_page(
+        request, person, form, application=application, reasons=reasons, refusal_issuable=issuable
+    )
+
+
+@permission_required("attachment.add_attachment", raise_exception=True)
+@require_POST
+def refuse(request, pk):
+    """Issue a motivated refusal on purpose (seed 004 items 7–9): the attach form's data posted
+    with its own confirmation; the refusal records the reasons of the rules' decision on it.
+    Refused as a form error, nothing written, when the rules allow the attachment or the reasons
+    are a slip to correct."""
+    person = person_for_page(request, pk)
+    application = _application_of(request, person)
+    if application is False:
+        messages.error(request, NOT_IN_QUEUE)
+        return redirect("attachment:queue")
+    form = _attach_form(request, person, application, form_class=RefusalForm)
+    data = form.cleaned_data if form.is_valid() else None
+    if data is not None:
+        organization = application.organization if application else data["organization"]
+        require_act_for(request.user, organization.pk)
+        confirmed_by = request.user if data.get("confirm_over_capacity") else None
+        try:
+            if application is not None:
+                refusal = services.application_refuse(
+                    application=application,
+                    user=request.user,
+                    reason=data["reason"],
+                    confirmed_by=confirmed_by,
+                    changes=_application_fields(data),
+                )
+            else:
+                refusal = services.application_submit_refused(
+                    person=person,
+                    organization=organization,
+                    ground=data["ground"],
+                    channel=data["channel"],
+                    requested_on=data["on"],
+                    received_at=timezone.now(),
+                    district=data["district"],
+                    contract=data["contract"],
+                    documents=data["documents"],
+                    user=request.user,
+                    reason=data["reason"],
+                    confirmed_by=confirmed_by,
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.warning(
+                request,
+                _("A motivated refusal was issued: %(reasons)s")
+                % {"reasons": " ".join(refusal.details.splitlines())},
+            )
+            return redirect("attachment:refusal", pk=refusal.pk)
+    # Not issued: the page again, with the reasons the rules give on what was posted.
+    cleaned = form.cleaned_data
+    reasons, issuable = [], False
+    if all(cleaned.get(name) for name in ("organization", "ground", "on", "channel")):
+        decision = services.attachment_decide(
+            person=person,
+            organization=cleaned["organization"],
+            ground=cleaned["ground"],
+            on=cleaned["on"],
+            channel=cleaned["channel"],
+            contract=cleaned.get("contract"),
+            district=cleaned.get("district"),
+            over_capacity_confirmed=bool(cleaned.get("confirm_over_capacity")),
+            documents=cleaned.get("documents") or [],
+        )
+        reasons = refusal_reasons(person, decision.refusals, on=cleaned["on"])
+        issuable = decision.refusal_issuable
+    return _attach_page(
+        request, person, form, application=application, reasons=reasons, refusal_issuable=issuable
+    )
+
+
 @permission_required("attachment.add_attachment", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def family_attach(request, pk):
-    """One family member applies for several with their written consent: all or none (§9-1)."""
+    """One family member applies for several with their written consent: all or none (§9-1).
+    A member refused is a form error naming the member, what to fix and where; nothing is written."""
     person = person_for_page(request, pk)
     family = Person.objects.filter(Q(pk=person.pk) | Q(pk__in=person.family_links.values("relative")))
     form = FamilyAttachForm(
@@ -197,11 +441,12 @@ def family_attach(request, pk):
         family=family,
         initial={"organization": organization_id_of(request.user), "on": timezone.localdate()},
     )
+    reasons = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         require_act_for(request.user, data["organization"].pk)
         try:
-            services.family_attach(
+            attachments = services.family_attach(
                 applicant=person,
                 members=list(data["members"]),
                 organization=data["organization"],
@@ -212,13 +457,28 @@ def family_attach(request, pk):
                 reason=data["reason"],
                 district=data["district"],
             )
+        except services.FamilyRefused as refused:
+            form.add_error(
+                None,
+                _("Nobody was attached: correct what is listed below for each member, then attach again."),
+            )
+            for member, refusals in refused.refused.items():
+                reasons += refusal_reasons(member, refusals, on=data["on"], member=member)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The family members were attached."))
+            messages.success(
+                request,
+                " ".join(
+                    f"{a.person.full_name}: {attached_message(a, received_on=data['on'])}"
+                    for a in attachments
+                ),
+            )
             return redirect("attachment:person", pk=person.pk)
     return render(
-        request, "attachment/family_attach.html", {"person": person, "tab": "attachments", "form": form}
+        request,
+        "attachment/family_attach.html",
+        {"person": person, "tab": "attachments", "form": form, "reasons": reasons},
     )
 
 
@@ -345,27 +605,11 @@ def refusal_print(request, pk):
 
 
 @permission_required("attachment.view_application", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET"])
 def application_queue(request):
-    """Received applications with their due time, the earliest due (overdue) first."""
+    """Received applications with their due time, the earliest due (overdue) first; "decide"
+    opens the attach form prefilled from the application (`attach` with `?application=`)."""
     organizations = scope_to_organization(Organization.objects.all(), request.user, "pk")
-    if request.method == "POST":
-        form = ApplicationDecisionForm(request.POST, organizations=organizations)
-        if not form.is_valid():
-            messages.error(request, " ".join(form.errors["application"]))
-            return redirect("attachment:queue")
-        application = form.cleaned_data["application"]
-        require_act_for(request.user, application.organization_id)
-        try:
-            result = services.application_decide(
-                application=application, user=request.user, reason=_("Decided")
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("attachment:queue")
-        if isinstance(result, Attachment):
-            return redirect("attachment:detail", pk=result.pk)
-        return redirect("attachment:refusal", pk=result.pk)
     now = timezone.now()
     rows = list(selectors.applications_queue(organizations=organizations)[:200])
     persons_listed(request, [row.person for row in rows], params={"listed": len(rows)})

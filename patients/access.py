@@ -142,6 +142,7 @@ PERSON_PAGES = {
     "patients:dependent_create": _("person's document, representative, contract or period form"),
     "attachment:person": _("person's attachments tab"),
     "attachment:attach": _("attach form"),
+    "attachment:refuse": _("motivated refusal form"),
     "attachment:family": _("family attach form"),
     "attachment:record_death": _("death record form"),
     "attachment:correct_death": _("death correction form"),

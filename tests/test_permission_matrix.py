@@ -77,6 +77,7 @@ EXPECTED = {
     "attachment:person": row("          302  200  200  200  200   200"),
     "attachment:attach": row("          302  200  200  200  200   403"),
     "attachment:family": row("          302  200  200  200  200   403"),
+    "attachment:refuse": row("          302  405  405  405  405   403"),  # POST only
     # Recording a death is for the organizations the person is attached to on that date or
     # later (the fixture person is clinic 1's); correcting one is for its clinic head and the
     # rules administrator, and there is none to correct for the fixture person.

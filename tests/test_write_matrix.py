@@ -124,14 +124,33 @@ WRITES = {
     },
     # Attaching is free choice (§4): any registrar attaches anyone, wherever they are attached now,
     # to their own clinic, never to another one (the form offers only the own clinic; a rules
-    # administrator may choose any). An application decided at once writes an attachment or a
-    # refusal: either is written.
-    ("attachment:attach", "to clinic 1", "c1"): cells("          L    W    F    W    W    R"),
+    # administrator may choose any). The person lives where the clinic serves; a person attached
+    # to that clinic already is a slip to correct (a form error), nothing written.
+    ("attachment:attach", "to clinic 1", "c1"): cells("          L    F    F    F    F    R"),
     ("attachment:attach", "to clinic 1", "c2"): cells("          L    W    F    W    W    R"),
     ("attachment:attach", "to clinic 1", "none"): cells("        L    W    F    W    W    R"),
     ("attachment:attach", "to clinic 2", "c1"): cells("          L    F    W    F    W    R"),
-    ("attachment:attach", "to clinic 2", "c2"): cells("          L    F    W    F    W    R"),
+    ("attachment:attach", "to clinic 2", "c2"): cells("          L    F    F    F    F    R"),
     ("attachment:attach", "to clinic 2", "none"): cells("        L    F    W    F    W    R"),
+    # The queue's "decide": the attach page of an application the clinic received (the target
+    # applied there); another clinic's application is not in the queue (back to it, nothing
+    # written).
+    ("attachment:attach", "application of clinic 1", "c2"): cells("L    W    F    W    W    R"),
+    ("attachment:attach", "application of clinic 1", "none"): cells("L  W    F    W    W    R"),
+    ("attachment:attach", "application of clinic 2", "c1"): cells("L    F    W    F    W    R"),
+    ("attachment:attach", "application of clinic 2", "none"): cells("L  F    W    F    W    R"),
+    # A motivated refusal, on purpose and confirmed (documents missing here): by who may attach
+    # there; never for a person attached to that clinic already (a slip, nothing written).
+    ("attachment:refuse", "to clinic 1", "c1"): cells("          L    F    F    F    F    R"),
+    ("attachment:refuse", "to clinic 1", "c2"): cells("          L    W    F    W    W    R"),
+    ("attachment:refuse", "to clinic 1", "none"): cells("        L    W    F    W    W    R"),
+    ("attachment:refuse", "to clinic 2", "c1"): cells("          L    F    W    F    W    R"),
+    ("attachment:refuse", "to clinic 2", "c2"): cells("          L    F    F    F    F    R"),
+    ("attachment:refuse", "to clinic 2", "none"): cells("        L    F    W    F    W    R"),
+    ("attachment:refuse", "application of clinic 1", "c2"): cells("L    W    F    W    W    R"),
+    ("attachment:refuse", "application of clinic 1", "none"): cells("L  W    F    W    W    R"),
+    ("attachment:refuse", "application of clinic 2", "c1"): cells("L    F    W    F    W    R"),
+    ("attachment:refuse", "application of clinic 2", "none"): cells("L  F    W    F    W    R"),
     ("attachment:family", "to clinic 1", "c1"): cells("          L    W    F    W    W    R"),
     ("attachment:family", "to clinic 1", "c2"): cells("          L    W    F    W    W    R"),
     ("attachment:family", "to clinic 1", "none"): cells("        L    W    F    W    W    R"),
@@ -142,11 +161,6 @@ WRITES = {
     # a missing row); there is no attachment, so no coupon, of a person attached nowhere.
     ("attachment:coupon_issue", "", "c1"): cells("               L    W    R    W    W    R"),
     ("attachment:coupon_issue", "", "c2"): cells("               L    R    W    R    W    R"),
-    # The queue decides an application of the organization that received it: clinic 1's
-    # application is not in clinic 2's queue (a form error, back to the queue) and the reverse.
-    # The target is the organization that received it (the applicant's own clinic here).
-    ("attachment:queue", "decide", "c1"): cells("                L    W    F    W    W    R"),
-    ("attachment:queue", "decide", "c2"): cells("                L    F    W    F    W    R"),
     # A death ends the attachments of every organization the person is attached to on that date or
     # later: their staff or a rules administrator record it; when the person is attached nowhere,
     # any registrar does (the register needs the death whoever learns of it). Clinic 2's
@@ -433,18 +447,54 @@ def clinic_of(scene, variant):
     return scene.clinic1 if variant == "to clinic 1" else scene.clinic2
 
 
-def build_attach(variant) -> Builder:
+def build_attach(variant, *, route="attachment:attach", **extra) -> Builder:
+    """The target applies at the clinic, living where it serves (a first ground rule, the
+    identity document presented unless `extra` says otherwise)."""
+
     def build(scene, target):
         person = scene.persons[target]
-        return reverse("attachment:attach", args=[person.pk]), {
-            "organization": clinic_of(scene, variant).pk,
+        organization = clinic_of(scene, variant)
+        type(person).objects.filter(pk=person.pk).update(residence_atu=organization.atu)
+        return reverse(route, args=[person.pk]), {
+            "organization": organization.pk,
             "ground": Ground.objects.order_by("code").first().pk,
             "on": timezone.localdate().isoformat(),
             "channel": "clinic",
+            "documents": ["identity"],
             **reason(),
+            **extra,
         }
 
     return build
+
+
+def build_application(variant, *, route="attachment:attach", **extra) -> Builder:
+    """An application the clinic received from the target (living where it serves), decided on
+    the attach page as the queue opens it."""
+
+    def build(scene, target):
+        person = scene.persons[target]
+        organization = clinic_of(scene, variant.replace("application of", "to"))
+        type(person).objects.filter(pk=person.pk).update(residence_atu=organization.atu)
+        ground = Ground.objects.order_by("code").first()
+        application = attachment_services.application_receive(
+            person=scene.person(target),
+            organization=organization,
+            ground=ground,
+            channel="clinic",
+            documents=["identity"],
+            requested_on=timezone.localdate(),
+            received_at=timezone.now(),
+            user=scene.rules_admin,
+        )
+        url = reverse(route, args=[person.pk])
+        data = {"application": application.pk, "ground": ground.pk, "documents": ["identity"], **reason()}
+        return url, {**data, **extra}
+
+    return build
+
+
+REFUSE = {"route": "attachment:refuse", "documents": [], "confirm_refusal": "on"}
 
 
 def build_family(variant) -> Builder:
@@ -471,19 +521,6 @@ def build_family(variant) -> Builder:
 
 def build_coupon_issue(scene, target):
     return reverse("attachment:coupon_issue", args=[scene.attachments[target].pk]), {}
-
-
-def build_decide(scene, target):
-    application = attachment_services.application_receive(
-        person=scene.persons[target],
-        organization=scene.attachments[target].organization,
-        ground=Ground.objects.order_by("code").first(),
-        channel="clinic",
-        requested_on=timezone.localdate(),
-        received_at=timezone.now(),
-        user=scene.rules_admin,
-    )
-    return reverse("attachment:queue"), {"application": application.pk}
 
 
 def build_record_death(scene, target):
@@ -527,9 +564,17 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     ("patients:person_edit", ""): build_person_edit,
     **{("patients:dependent_create", kind): build_dependent(kind) for kind in DEPENDENT_DATA},
     **{("attachment:attach", v): build_attach(v) for v in ("to clinic 1", "to clinic 2")},
+    **{("attachment:refuse", v): build_attach(v, **REFUSE) for v in ("to clinic 1", "to clinic 2")},
+    **{
+        ("attachment:attach", f"application of {v}"): build_application(f"application of {v}")
+        for v in ("clinic 1", "clinic 2")
+    },
+    **{
+        ("attachment:refuse", f"application of {v}"): build_application(f"application of {v}", **REFUSE)
+        for v in ("clinic 1", "clinic 2")
+    },
     **{("attachment:family", v): build_family(v) for v in ("to clinic 1", "to clinic 2")},
     ("attachment:coupon_issue", ""): build_coupon_issue,
-    ("attachment:queue", "decide"): build_decide,
     ("attachment:record_death", ""): build_record_death,
     ("attachment:correct_death", ""): build_correct_death,
     ("coverage:usage_record", ""): build_usage,

@@ -15,7 +15,7 @@ from patients.services import person_lock, persons_lock, record_history
 
 from .. import rules, selectors
 from ..models import Application, Attachment, Channel, District, Ground, Organization, Refusal, RefusalReason
-from .attach import AttachmentRefused, attachment_create
+from .attach import AttachmentRefused, attachment_create, attachment_decide
 
 BACKDATE_RECEIPT = "attachment.backdate_receipt"
 
@@ -111,8 +111,36 @@ def refusal_record(
     return refusal
 
 
+def _application_change(locked: Application, changes: dict) -> None:
+    """What the registrar corrected on the attach form before deciding (ground, district,
+    contract, documents): the application records the decision as it was taken."""
+    for name in ("ground", "district", "contract", "documents"):
+        if name in changes:
+            value = changes[name]
+            setattr(locked, name, list(value or []) if name == "documents" else value)
+
+
+def _application_locked(application: Application, changes: dict | None) -> Application:
+    """The application under its person's lock, still waiting for a decision, with the changes."""
+    person_lock(application.person_id)
+    locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
+    if locked.status != Application.Status.RECEIVED:
+        raise ValidationError(_("This application has already been decided."))
+    _application_change(locked, changes or {})
+    return locked
+
+
+def _application_record_decision(locked: Application, *, status, user, reason, decided_at) -> None:
+    locked.status = status
+    locked.decided_at = decided_at or timezone.now()
+    locked.decided_by = user
+    locked.full_clean()
+    record_history(locked, user=user, reason=reason)
+    locked.save()
+
+
 @transaction.atomic
-def application_decide(
+def application_attach(
     *,
     application: Application,
     user,
@@ -120,56 +148,133 @@ def application_decide(
     decided_at: datetime.datetime | None = None,
     confirmed_by=None,
     act=None,
-) -> Attachment | Refusal:
-    """Attach or refuse with reasons; the application records the decision. Decided once."""
-    person_lock(application.person_id)
-    locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
-    if locked.status != Application.Status.RECEIVED:
-        raise ValidationError(_("This application has already been decided."))
-    try:
-        with transaction.atomic():
-            result = attachment_create(
-                person=locked.person,
-                organization=locked.organization,
-                ground=locked.ground,
-                on=locked.requested_on,
-                channel=locked.channel,
-                user=user,
-                reason=reason,
-                district=locked.district,
-                contract=locked.contract,
-                act=act,
-                confirmed_by=confirmed_by,
-                documents=locked.documents if locked.channel != Channel.IMPORT else None,
-                application=locked,
-            )
-        locked.status = Application.Status.ATTACHED
-    except AttachmentRefused as refused:
-        result = refusal_record(
-            person=locked.person,
-            organization=locked.organization,
-            ground=locked.ground,
-            on=locked.requested_on,
-            refusals=refused.refusals,
-            user=user,
-            application=locked,
+    changes: dict | None = None,
+) -> Attachment:
+    """Attach under the application (with the registrar's `changes`); the application records
+    the decision. Raises AttachmentRefused when the rules refuse: nothing is written and the
+    application waits in the queue (a motivated refusal is `application_refuse`, on purpose)."""
+    locked = _application_locked(application, changes)
+    attachment = attachment_create(
+        person=locked.person,
+        organization=locked.organization,
+        ground=locked.ground,
+        on=locked.requested_on,
+        channel=locked.channel,
+        user=user,
+        reason=reason,
+        district=locked.district,
+        contract=locked.contract,
+        act=act,
+        confirmed_by=confirmed_by,
+        documents=locked.documents if locked.channel != Channel.IMPORT else None,
+        application=locked,
+    )
+    _application_record_decision(
+        locked, status=Application.Status.ATTACHED, user=user, reason=reason, decided_at=decided_at
+    )
+    return attachment
+
+
+def application_decision(*, application: Application, confirmed_by=None, act=None) -> rules.Decision:
+    """What the rules say of the application as it stands (reads only): `rules.decide` with the
+    facts `attachment_create` takes."""
+    return attachment_decide(
+        person=application.person,
+        organization=application.organization,
+        ground=application.ground,
+        on=application.requested_on,
+        channel=application.channel,
+        has_act=act is not None,
+        contract=application.contract,
+        district=application.district,
+        over_capacity_confirmed=confirmed_by is not None,
+        documents=application.documents if application.channel != Channel.IMPORT else None,
+    )
+
+
+def _refusal_not_issuable(decision: rules.Decision):
+    if decision.allowed:
+        raise ValidationError(
+            _("The rules allow this attachment: attach the person instead of refusing."), code="allowed"
         )
-        locked.status = Application.Status.REFUSED
-    locked.decided_at = decided_at or timezone.now()
-    locked.decided_by = user
-    locked.full_clean()
-    record_history(locked, user=user, reason=reason)
-    locked.save()
-    return result
+    raise ValidationError(
+        _("No motivated refusal is issued for this: correct what is listed instead."), code="slip"
+    )
 
 
 @transaction.atomic
-def application_submit(*, user, reason: str, confirmed_by=None, act=None, **fields) -> Attachment | Refusal:
-    """Receive an application at the clinic and decide it at once (the registrar's page)."""
+def application_refuse(
+    *,
+    application: Application,
+    user,
+    reason: str,
+    decided_at: datetime.datetime | None = None,
+    confirmed_by=None,
+    changes: dict | None = None,
+) -> Refusal:
+    """Issue the motivated refusal of the application (seed 004 items 7–9), on purpose: with the
+    reasons of the rules' decision on it, taken under the person's lock. Refused (a
+    ValidationError, nothing written) when the rules allow the attachment or its reasons are a
+    slip to correct (`rules.refusal_issuable`)."""
+    locked = _application_locked(application, changes)
+    decision = application_decision(application=locked, confirmed_by=confirmed_by)
+    if decision.allowed or not decision.refusal_issuable:
+        _refusal_not_issuable(decision)
+    refusal = refusal_record(
+        person=locked.person,
+        organization=locked.organization,
+        ground=locked.ground,
+        on=locked.requested_on,
+        refusals=decision.refusals,
+        user=user,
+        application=locked,
+    )
+    _application_record_decision(
+        locked, status=Application.Status.REFUSED, user=user, reason=reason, decided_at=decided_at
+    )
+    return refusal
+
+
+def _submitted_decision(*, confirmed_by=None, act=None, **fields) -> rules.Decision:
+    """The rules' decision on an application about to be received at the desk, under the
+    person's lock (reads only): a refused one is answered before anything is written."""
+    person_lock(fields["person"].pk)
+    return attachment_decide(
+        person=fields["person"],
+        organization=fields["organization"],
+        ground=fields["ground"],
+        on=fields["requested_on"],
+        channel=fields["channel"],
+        has_act=act is not None,
+        contract=fields.get("contract"),
+        district=fields.get("district"),
+        over_capacity_confirmed=confirmed_by is not None,
+        documents=list(fields.get("documents") or []),
+    )
+
+
+@transaction.atomic
+def application_submit(*, user, reason: str, confirmed_by=None, act=None, **fields) -> Attachment:
+    """Receive an application at the clinic and attach under it at once (the registrar's page).
+    Raises AttachmentRefused with nothing written, not even the application, when refused."""
+    decision = _submitted_decision(confirmed_by=confirmed_by, act=act, **fields)
+    if not decision.allowed:
+        raise AttachmentRefused(decision.refusals)
     application = application_receive(user=user, **fields)
-    return application_decide(
+    return application_attach(
         application=application, user=user, reason=reason, confirmed_by=confirmed_by, act=act
     )
+
+
+@transaction.atomic
+def application_submit_refused(*, user, reason: str, confirmed_by=None, **fields) -> Refusal:
+    """Receive an application at the clinic and issue its motivated refusal (`application_refuse`);
+    nothing is written when no refusal may be issued."""
+    decision = _submitted_decision(confirmed_by=confirmed_by, **fields)
+    if decision.allowed or not decision.refusal_issuable:
+        _refusal_not_issuable(decision)
+    application = application_receive(user=user, **fields)
+    return application_refuse(application=application, user=user, reason=reason, confirmed_by=confirmed_by)
 
 
 class FamilyRefused(ValidationError):

@@ -87,6 +87,7 @@ def attachment_facts(
         contract_valid_to=valid_contract.valid_to if valid_contract else None,
         has_representative_with_document=(not minor)
         or bool(selectors.represented_ids(person_ids=[person.pk])),
+        representative_recorded=minor and bool(selectors.representative_ids(person_ids=[person.pk])),
         attachments=selectors.held_attachments(person_ids=[person.pk]).get(person.pk, []),
         district_attached=selectors.district_attached_on(district=district, on=on) if district else None,
         district_capacity=district.capacity if district else None,
@@ -112,6 +113,7 @@ def attachment_facts_many(
     held = selectors.held_attachments(person_ids=ids)
     insured = selectors.insured_ids_on(person_ids=ids, on=on)
     represented = selectors.represented_ids(person_ids=ids)
+    with_representative = selectors.representative_ids(person_ids=ids)
     contract_ends = selectors.contract_ends_on(person_ids=ids, organization=organization, on=on)
     return {
         p.pk: rules.Facts(
@@ -128,6 +130,7 @@ def attachment_facts_many(
             contract_valid_to=contract_ends.get(p.pk),
             has_representative_with_document=(not rules.is_minor(p.birth_date, on)) or p.pk in represented,
             attachments=held.get(p.pk, []),
+            representative_recorded=p.pk in with_representative,
         )
         for p in persons
     }

@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from attachment import rules
 from attachment.models import Application, Attachment, Channel, Refusal
 from attachment.services import (
+    AttachmentRefused,
     CouponAlreadyIssued,
     FamilyRefused,
-    application_decide,
+    application_attach,
     application_receive,
+    application_refuse,
     coupon_issue,
 )
 
@@ -45,27 +47,37 @@ def test_seed_004_due_one_working_day_after_receipt_over_independence_day(ref, c
 
 def test_decided_application_attaches_and_records_who_and_when(ref, citizen, clinic, registrar1):
     application = receive(citizen, clinic, ref[1], datetime.datetime(2026, 3, 2, 10, 0, tzinfo=ALMATY))
-    attachment = application_decide(application=application, user=registrar1, reason="walk-in")
+    attachment = application_attach(application=application, user=registrar1, reason="walk-in")
     application.refresh_from_db()
     assert isinstance(attachment, Attachment)
     assert attachment.application == application
     assert (application.status, application.decided_by) == (Application.Status.ATTACHED, registrar1)
     with pytest.raises(ValidationError):
-        application_decide(application=application, user=registrar1, reason="again")
+        application_attach(application=application, user=registrar1, reason="again")
+    with pytest.raises(ValidationError):
+        application_refuse(application=application, user=registrar1, reason="again")
 
 
-def test_application_without_the_documents_of_the_checklist_is_refused(ref, citizen, clinic):
+def test_application_without_the_documents_of_the_checklist_is_not_attached_and_waits(ref, citizen, clinic):
+    """Documents not ticked are a slip to correct, not a motivated refusal: nothing is written."""
     application = receive(
         citizen, clinic, ref[1], datetime.datetime(2026, 3, 2, 10, 0, tzinfo=ALMATY), documents=[]
     )
-    refusal = application_decide(application=application, user=None, reason="walk-in")
-    assert refusal.reason.code == rules.DOCUMENTS_INCOMPLETE
+    with pytest.raises(AttachmentRefused) as refused:
+        application_attach(application=application, user=None, reason="walk-in")
+    assert refused.value.code == rules.DOCUMENTS_INCOMPLETE
+    application.refresh_from_db()
+    assert application.status == Application.Status.RECEIVED
     assert not Attachment.objects.exists()
+    assert not Refusal.objects.exists()
 
 
 def test_motivated_refusal_is_recorded_with_reason_code_and_explanation(ref, citizen, clinic, registrar1):
     application = receive(citizen, clinic, ref[3], datetime.datetime(2026, 3, 2, 10, 0, tzinfo=ALMATY))
-    refusal = application_decide(application=application, user=registrar1, reason="walk-in")
+    with pytest.raises(AttachmentRefused):
+        application_attach(application=application, user=registrar1, reason="walk-in")
+    assert not Refusal.objects.exists()
+    refusal = application_refuse(application=application, user=registrar1, reason="walk-in")
     application.refresh_from_db()
     assert isinstance(refusal, Refusal)
     assert (refusal.reason.code, refusal.application, refusal.created_by) == (
@@ -76,6 +88,15 @@ def test_motivated_refusal_is_recorded_with_reason_code_and_explanation(ref, cit
     assert "§10.3" in refusal.details
     assert application.status == Application.Status.REFUSED
     assert not Attachment.objects.exists()
+
+
+def test_no_refusal_is_issued_when_the_rules_allow_the_attachment(ref, citizen, clinic, registrar1):
+    application = receive(citizen, clinic, ref[1], datetime.datetime(2026, 3, 2, 10, 0, tzinfo=ALMATY))
+    with pytest.raises(ValidationError):
+        application_refuse(application=application, user=registrar1, reason="walk-in")
+    application.refresh_from_db()
+    assert application.status == Application.Status.RECEIVED
+    assert not Refusal.objects.exists()
 
 
 def test_par9_1_family_attachment_creates_one_per_member(ref, clinic):
@@ -101,7 +122,7 @@ def test_coupon_number_is_unique_per_organization_and_year(ref, clinic, other_cl
     numbers = []
     for org in (clinic, clinic, other_clinic):
         person = PersonFactory(residence_atu=almaly if org == clinic else other_clinic.atu)
-        attachment = application_decide(
+        attachment = application_attach(
             application=receive(person, org, ref[1], datetime.datetime(2026, 3, 2, 10, 0, tzinfo=ALMATY)),
             user=None,
             reason="x",

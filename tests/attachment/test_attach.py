@@ -315,8 +315,9 @@ def test_par2_minor_needs_a_legal_representative_with_identity_document(ref, cli
     )
     parent = PersonFactory(residence_atu=almaly)
     link = LegalRepresentative.objects.create(child=child, representative=parent, relationship="parent")
-    assert (
-        refused_code(person=child, organization=clinic, ground=ref[1]) == rules.MINOR_WITHOUT_REPRESENTATIVE
+    assert (  # recorded, but without their identity document: said as such
+        refused_code(person=child, organization=clinic, ground=ref[1])
+        == rules.REPRESENTATIVE_WITHOUT_DOCUMENT
     )
     link.document = DocumentFactory(person=parent)
     link.save()

@@ -54,7 +54,10 @@ def test_attach_page_post_attaches_and_shows_the_attachment(
     assert walk_in.iin not in response.url
 
 
-def test_attach_page_refusal_is_shown_with_its_reason(registrar_client, walk_in, clinic1, ref):
+def test_attach_page_refused_decision_is_a_form_error_with_its_reason_and_nothing_written(
+    registrar_client, walk_in, clinic1, ref
+):
+    """Documents not ticked: the reason on the form, no refusal (test_refuse_on_purpose.py)."""
     response = registrar_client.post(
         reverse("attachment:attach", args=[walk_in.pk]),
         {
@@ -64,11 +67,12 @@ def test_attach_page_refusal_is_shown_with_its_reason(registrar_client, walk_in,
             "channel": Channel.CLINIC,
             "reason": "walk-in",
         },
-        follow=True,
     )
-    refusal = Refusal.objects.get(person=walk_in)
-    assert refusal.reason.code == "documents_incomplete"
+    assert response.status_code == 200
+    assert [r["code"] for r in response.context["reasons"]] == ["documents_incomplete"]
     assert "identity document" in response.content.decode()
+    assert not Refusal.objects.exists()
+    assert not Application.objects.exists()
     assert not Attachment.objects.exists()
 
 
@@ -228,9 +232,9 @@ def test_public_verification_page_needs_no_login_and_shows_no_iin(client, coupon
 
 
 def test_refusal_is_printable_as_pdf(registrar_client, walk_in, clinic1, ref):
-    from attachment.services import application_submit
+    from attachment.services import application_submit_refused
 
-    refusal = application_submit(
+    refusal = application_submit_refused(
         person=walk_in,
         organization=clinic1,
         ground=ref[3],

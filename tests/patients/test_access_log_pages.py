@@ -82,6 +82,10 @@ WALK = {
     "attachment:person": Visit("registrar1", _person_url("attachment:person")),
     "attachment:attach": Visit("registrar1", _person_url("attachment:attach")),
     "attachment:family": Visit("registrar1", _person_url("attachment:family")),
+    # A refusal not issued (here: the form incomplete) shows the attach page again.
+    "attachment:refuse": Visit(
+        "registrar1", _person_url("attachment:refuse"), PERSON, "post", lambda w: {"reason": ""}, 200
+    ),
     "attachment:record_death": Visit("registrar1", _person_url("attachment:record_death")),
     "attachment:correct_death": Visit("rules_admin", _person_url("attachment:correct_death"), before=_died),
     "attachment:detail": Visit(
