@@ -57,6 +57,13 @@ def attachment_now_and_next(
     return current, later[0] if later else None
 
 
+def attachments_of_on(*, person_ids: Iterable[int], on: datetime.date) -> dict[int, Attachment]:
+    """Each listed person's attachment on the date, with its organization and district, by person
+    id (one query for a whole result list; persons attached nowhere are missing)."""
+    rows = attachments_active_on(on=on).filter(person_id__in=list(person_ids))
+    return {a.person_id: a for a in rows.select_related("organization", "district")}
+
+
 def attachment_attaches_from(*, attachment: Attachment, on: datetime.date) -> bool:
     """The attachment attaches its person on the date, or will from its later first day (a
     coupon is valid): not once it has ended, nor after the person's death."""

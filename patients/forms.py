@@ -11,7 +11,9 @@ from .models import (
     InsuredStatusPeriod,
     LegalRepresentative,
     Person,
+    Sex,
 )
+from .selectors import IIN_PREFIX_MIN
 from .validators import normalize_text, validate_no_invisible_characters
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -59,15 +61,63 @@ class IinField(forms.CharField):
             parse_iin(value)
 
 
+class IinSearchField(forms.CharField):
+    """An IIN, or its first digits (at least IIN_PREFIX_MIN), as typed or pasted: spaces and
+    dashes are ignored. Twelve digits are checked as an IIN (check digit and all)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("IIN"))
+        kwargs.setdefault("help_text", _("All 12 digits, or at least the first 6."))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": 30, "inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value) or ""
+        return "".join(c for c in value if not c.isspace() and c not in "-‐‑‒–—")
+
+    def validate(self, value):
+        super().validate(value)
+        if not value:
+            return
+        if not value.isascii() or not value.isdigit():
+            raise ValidationError(_("An IIN has digits only."), code="iin_digits")
+        if len(value) < IIN_PREFIX_MIN:
+            raise ValidationError(
+                _("Enter at least %(count)d digits of the IIN, or all 12."),
+                code="iin_prefix_short",
+                params={"count": IIN_PREFIX_MIN},
+            )
+        if len(value) > 12:
+            raise ValidationError(_("An IIN has 12 digits."), code="iin_long")
+        if len(value) == 12:
+            parse_iin(value)
+
+
 class PersonSearchForm(CleanTextMixin, forms.Form):
-    iin = IinField(required=False)
-    name = forms.CharField(label=_("Surname, given name"), required=False, max_length=100)
+    """What a registrar knows of a person: the IIN or part of it, or the name, narrowed by
+    birth date or year and sex."""
+
+    iin = IinSearchField(required=False)
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=100,
+        help_text=_("Surname, given name or patronymic, in Cyrillic or Latin letters, in any order."),
+    )
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DATE_INPUT)
+    birth_year = forms.IntegerField(label=_("Birth year"), required=False, min_value=1900, max_value=2100)
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", _("any"))] + Sex.choices)
 
     def clean(self):
         data = super().clean()
         if not data.get("iin") and not (data.get("name") or "").strip() and not self.errors:
             raise ValidationError(_("Enter an IIN or a name."))
         return data
+
+    @property
+    def exact_iin(self) -> bool:
+        """A whole, valid IIN was asked for (the page opens that person's card)."""
+        return len(self.cleaned_data.get("iin") or "") == 12
 
 
 class PersonForm(CleanTextMixin, forms.ModelForm):

@@ -3,18 +3,18 @@
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
-from django.contrib.postgres.indexes import OpClass
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .dates import age_in_years, is_minor
 from .history import audit_history
 from .iin import FEMALE, MALE, validate_iin
+from .names import PersonNameKey
 from .validators import validate_person_name
 
 # Members of the Eurasian Economic Union (their workers get PHC under VMI/IMI).
@@ -208,15 +208,8 @@ class Person(models.Model):
         verbose_name_plural = _("persons")
         ordering = ["last_name", "first_name", "middle_name", "id"]
         indexes = [
-            # Case-insensitive prefix search on names.
-            models.Index(
-                OpClass(Upper("last_name"), name="text_pattern_ops"),
-                name="person_last_name_upper_idx",
-            ),
-            models.Index(
-                OpClass(Upper("first_name"), name="text_pattern_ops"),
-                name="person_first_name_upper_idx",
-            ),
+            # Name search (patients.selectors.person_search): trigrams of the folded full name.
+            GinIndex(OpClass(PersonNameKey(), name="gin_trgm_ops"), name="person_name_key_trgm"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["iin"], name="person_iin_unique"),

@@ -1,11 +1,16 @@
 """Reads of the person register that need care."""
 
 import datetime
+import operator
+from functools import reduce
 
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Upper
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat
 
 from .models import InsuranceContract, InsuredStatusPeriod, Person
+from .names import NameFold, PersonNameKey
 
 SEARCH_LIMIT = 50
 
@@ -17,26 +22,88 @@ def in_force_on(on: datetime.date, prefix: str = "") -> Q:
     )
 
 
-def person_search(*, iin: str = "", name: str = "") -> QuerySet[Person]:
-    """IIN search is exact; name search is case-insensitive (Cyrillic and Kazakh letters fold
-    under the database's C.UTF-8 collation) and matches the start of each given word."""
+# How alike a typed word and a word of the name must be (pg_trgm word_similarity) to match:
+# one wrong letter in an eight-letter surname gives 0.5.
+NAME_SIMILARITY = 0.5
+IIN_PREFIX_MIN = 6
+
+
+class _Like(Func):
+    """`lhs LIKE rhs` as a boolean (both folded: only A-Z, 0-9 and single spaces, no wildcards)."""
+
+    arg_joiner = " LIKE "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _name_words(name: str) -> list[str]:
+    return [w for w in name.split() if any(c.isalnum() for c in w)][:4]
+
+
+def person_search(
+    *,
+    iin: str = "",
+    name: str = "",
+    birth_date: datetime.date | None = None,
+    birth_year: int | None = None,
+    sex: str = "",
+    limit: int = SEARCH_LIMIT,
+) -> list[Person]:
+    """Persons for the search page, best first, at most `limit`.
+
+    `iin`: 12 digits find that person; 6 to 11 digits find the IINs that start with them (a
+    range on the IIN's unique index), in IIN order. `name`: every word typed must match a word of
+    the folded full name (`patients.names`: Kazakh and Russian letters, Cyrillic and Latin
+    spellings alike) exactly, as its start, or nearly (trigram word similarity of at least
+    NAME_SIMILARITY, served by the GIN index on the same key); exact matches come first, then
+    prefixes, then the more similar. `birth_date`, `birth_year` and `sex` narrow either search."""
     qs = Person.objects.select_related("residence_atu")
-    if iin:
-        return qs.filter(iin=iin)
-    words = [w for w in name.split() if w][:3]
-    if not words:
-        return qs.none()
-    qs = qs.annotate(
-        last_upper=Upper("last_name"),
-        first_upper=Upper("first_name"),
-        middle_upper=Upper("middle_name"),
-    )
-    for word in words:
-        w = word.upper()
+    if birth_date:
+        qs = qs.filter(birth_date=birth_date)
+    if birth_year:
         qs = qs.filter(
-            Q(last_upper__startswith=w) | Q(first_upper__startswith=w) | Q(middle_upper__startswith=w)
+            birth_date__gte=datetime.date(birth_year, 1, 1), birth_date__lte=datetime.date(birth_year, 12, 31)
         )
-    return qs
+    if sex:
+        qs = qs.filter(sex=sex)
+    if iin:
+        if len(iin) == 12:
+            return list(qs.filter(iin=iin))
+        # IINs are 12 digits: those starting with the prefix lie between its two paddings.
+        starting = qs.filter(iin__gte=iin.ljust(12, "0"), iin__lte=iin.ljust(12, "9"))
+        return list(starting.order_by("iin")[:limit])
+    words = _name_words(name)
+    if not words:
+        return []
+    key = PersonNameKey()
+    spaced = Concat(Value(" "), key, Value(" "), output_field=TextField())
+    exact, prefix, similar = [], [], []
+    for word in words:
+        folded = NameFold(Value(word))
+        similar.append(Q(name_key__trigram_word_similar=folded))
+        exact.append(Q(_Like(spaced, Concat(Value("% "), folded, Value(" %"), output_field=TextField()))))
+        prefix.append(Q(_Like(spaced, Concat(Value("% "), folded, Value("%"), output_field=TextField()))))
+    qs = (
+        qs.annotate(name_key=key)
+        .filter(*similar)
+        .annotate(
+            match=Case(
+                When(reduce(operator.and_, exact), then=Value(0)),
+                When(reduce(operator.and_, prefix), then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+            likeness=TrigramWordSimilarity(NameFold(Value(" ".join(words))), key),
+        )
+        .order_by("match", "-likeness", "last_name", "first_name", "middle_name", "id")
+    )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # For this transaction only (is_local): nothing else on the connection changes.
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(NAME_SIMILARITY)]
+            )
+        return list(qs[:limit])
 
 
 def insured_on(*, person: Person, on: datetime.date) -> bool:

@@ -5,41 +5,46 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import forms, services
 from .access import person_for_page, persons_listed
-from .filters import PersonFilter
 from .models import Person
 from .selectors import SEARCH_LIMIT
+from .selectors import person_search as person_search_rows
 
 
 @permission_required("patients.view_person", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def person_search(request):
-    """Search is a POST so that IINs and names stay out of URLs and access logs."""
+    """Search is a POST so that IINs and names stay out of URLs and access logs. A whole valid
+    IIN of a person opens their card (which logs the read); a list logs each person it shows.
+    Each row shows the person's attachment today (attachment's `with_attachment_on` tag)."""
+    form = forms.PersonSearchForm(request.POST if request.method == "POST" else None)
     results, truncated = None, False
-    person_filter = PersonFilter(
-        request.POST if request.method == "POST" else None,
-        queryset=Person.objects.select_related("residence_atu"),
-    )
-    if request.method == "POST" and person_filter.is_valid():
-        rows = list(person_filter.qs[: SEARCH_LIMIT + 1])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        rows = person_search_rows(
+            iin=data["iin"],
+            name=data["name"],
+            birth_date=data["birth_date"],
+            birth_year=data["birth_year"],
+            sex=data["sex"],
+            limit=SEARCH_LIMIT + 1,
+        )
+        if form.exact_iin and len(rows) == 1:
+            return redirect("patients:person_detail", pk=rows[0].pk)
         truncated = len(rows) > SEARCH_LIMIT
         results = rows[:SEARCH_LIMIT]
         # One access-log row per person listed; the criteria's names, not what was typed.
-        criteria = sorted(k for k, v in person_filter.form.cleaned_data.items() if v)
+        criteria = sorted(k for k, v in data.items() if v)
         persons_listed(request, results, params={"criteria": criteria, "listed": len(results)})
     return render(
         request,
         "patients/search.html",
-        {
-            "filter": person_filter,
-            "form": person_filter.form,
-            "results": results,
-            "truncated": truncated,
-        },
+        {"form": form, "results": results, "truncated": truncated, "today": timezone.localdate()},
     )
 
 

@@ -218,7 +218,8 @@ def registrar_pages(registrar_client, clinic1, district1, registrar1):
     pages = [
         ("get", reverse("home"), None),
         ("get", reverse("patients:search"), None),
-        ("post", reverse("patients:search"), {"iin": person.iin}),
+        ("post", reverse("patients:search"), {"iin": person.iin[:11]}),  # a list
+        ("post", reverse("patients:search"), {"name": person.last_name, "sex": person.sex}),
         ("post", reverse("patients:search"), {"name": "Ешкім Жоқ"}),
         ("post", reverse("patients:search"), {"iin": "123"}),  # an error message
         ("get", reverse("patients:person_detail", args=[person.pk]), None),
