@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
@@ -199,9 +199,14 @@ class Person(models.Model):
         default=ResidenceKind.PERMANENT,
     )
     date_of_death = models.DateField(_("date of death"), null=True, blank=True)
+    # The folded full name that search compares (patients/names.py), kept by the database itself:
+    # the trigram index's recheck and the ranking read it instead of folding every candidate again.
+    name_key = models.GeneratedField(
+        expression=PersonNameKey(), output_field=models.TextField(), db_persist=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = audit_history()
+    history = audit_history(excluded_fields=["name_key"])
 
     class Meta:
         verbose_name = _("person")
@@ -209,7 +214,7 @@ class Person(models.Model):
         ordering = ["last_name", "first_name", "middle_name", "id"]
         indexes = [
             # Name search (patients.selectors.person_search): trigrams of the folded full name.
-            GinIndex(OpClass(PersonNameKey(), name="gin_trgm_ops"), name="person_name_key_trgm"),
+            GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="person_name_key_trgm"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["iin"], name="person_iin_unique"),

@@ -8,9 +8,9 @@ letters to their Russian neighbours (Ә→А, Ғ→Г, Қ→К, Ң→Н, Ө→О
 passports and of the Kazakh Latin alphabet brought to the same form (KH→H, Y→I, IE→E, J→ZH,
 Q→K, Ş→SH, Ç→CH, Ä/Ö/Ü/Ū/Ğ/Ñ/İ without their marks). "Асель", "Әсел" and "Asel" all give
 ASEL; "Жұмабаев", "Zhumabayev" and "Jumabaev" give ZHUMABAEV.
-`person_name_key(last_name, first_name, middle_name)` folds the full name; a GIN trigram index
-(`person_name_key_trgm`) is built on it, so the query must spell the same expression:
-`PersonNameKey()`.
+`person_name_key(last_name, first_name, middle_name)` folds the full name; `Person.name_key` is
+that, stored by the database (a generated column), with a GIN trigram index
+(`person_name_key_trgm`). Queries compare it with `NameFold(what was typed)`.
 """
 
 from django.db.models import Func, TextField

@@ -6,11 +6,11 @@ from functools import reduce
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
 
 from .models import InsuranceContract, InsuredStatusPeriod, Person
-from .names import NameFold, PersonNameKey
+from .names import NameFold
 
 SEARCH_LIMIT = 50
 
@@ -54,9 +54,10 @@ def person_search(
     `iin`: 12 digits find that person; 6 to 11 digits find the IINs that start with them (a
     range on the IIN's unique index), in IIN order. `name`: every word typed must match a word of
     the folded full name (`patients.names`: Kazakh and Russian letters, Cyrillic and Latin
-    spellings alike) exactly, as its start, or nearly (trigram word similarity of at least
-    NAME_SIMILARITY, served by the GIN index on the same key); exact matches come first, then
-    prefixes, then the more similar. `birth_date`, `birth_year` and `sex` narrow either search."""
+    spellings alike) exactly or as its start (exact matches first); when no name does, the
+    similar names are listed instead, most alike first (every word with a trigram word
+    similarity of at least NAME_SIMILARITY to a word of the name, served by the same GIN index).
+    `birth_date`, `birth_year` and `sex` narrow either search."""
     qs = Person.objects.select_related("residence_atu")
     if birth_date:
         qs = qs.filter(birth_date=birth_date)
@@ -75,35 +76,41 @@ def person_search(
     words = _name_words(name)
     if not words:
         return []
-    key = PersonNameKey()
+    key = F("name_key")
     spaced = Concat(Value(" "), key, Value(" "), output_field=TextField())
-    exact, prefix, similar = [], [], []
+    contains, exact, prefix, similar = [], [], [], []
     for word in words:
         folded = NameFold(Value(word))
-        similar.append(Q(name_key__trigram_word_similar=folded))
+        # `contains` is what the trigram index finds; `prefix` then keeps starts of words only.
+        contains.append(Q(_Like(key, Concat(Value("%"), folded, Value("%"), output_field=TextField()))))
         exact.append(Q(_Like(spaced, Concat(Value("% "), folded, Value(" %"), output_field=TextField()))))
         prefix.append(Q(_Like(spaced, Concat(Value("% "), folded, Value("%"), output_field=TextField()))))
-    qs = (
-        qs.annotate(name_key=key)
-        .filter(*similar)
+        similar.append(Q(name_key__trigram_word_similar=folded))
+    qs = qs.annotate(likeness=TrigramWordSimilarity(NameFold(Value(" ".join(words))), key))
+    names = ("last_name", "first_name", "middle_name", "id")
+    # Exact and prefix matches: few candidates, served by the index. Only when there are none,
+    # the similar names, most alike first: their search reads many more candidates (every name
+    # sharing a few trigrams), and beside a name found as typed they would only be noise.
+    found = list(
+        qs.filter(*contains, *prefix)
         .annotate(
             match=Case(
                 When(reduce(operator.and_, exact), then=Value(0)),
-                When(reduce(operator.and_, prefix), then=Value(1)),
-                default=Value(2),
+                default=Value(1),
                 output_field=IntegerField(),
-            ),
-            likeness=TrigramWordSimilarity(NameFold(Value(" ".join(words))), key),
+            )
         )
-        .order_by("match", "-likeness", "last_name", "first_name", "middle_name", "id")
+        .order_by("match", "-likeness", *names)[:limit]
     )
+    if found:
+        return found
     with transaction.atomic():
         with connection.cursor() as cursor:
             # For this transaction only (is_local): nothing else on the connection changes.
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(NAME_SIMILARITY)]
             )
-        return list(qs[:limit])
+        return list(qs.filter(*similar).order_by("-likeness", *names)[:limit])
 
 
 def insured_on(*, person: Person, on: datetime.date) -> bool:

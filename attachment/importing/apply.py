@@ -19,7 +19,9 @@ PERSON_FIELDS = ("last_name", "first_name", "middle_name", "birth_date", "sex", 
 
 
 def _columns(model) -> list[str]:
-    return [f.column for f in model._meta.concrete_fields]
+    """The columns a row is written with (the database computes generated ones, e.g. the person's
+    name key, and their history does not keep them)."""
+    return [f.column for f in model._meta.concrete_fields if not f.generated]
 
 
 def _history_insert(model, source: str, history_type: str, reason_sql: str, user_sql: str) -> str:

@@ -63,11 +63,21 @@ def test_one_wrong_letter_still_finds(registrar_client, lang):
 
 
 @LANGUAGES
-def test_exact_names_come_before_prefixes_and_similar_ones(registrar_client, lang):
+def test_exact_names_come_before_prefixes_and_similar_ones_only_when_nothing_matches(registrar_client, lang):
     similar = PersonFactory(last_name="Ахмедов", first_name="Ерлан")
     prefix = PersonFactory(last_name="Ахметова", first_name="Ерлан", sex="F")
     exact = PersonFactory(last_name="Ахметов", first_name="Ерлан")
-    assert found(search(registrar_client, lang, name="Ахметов Ерлан")) == [exact.pk, prefix.pk, similar.pk]
+    assert found(search(registrar_client, lang, name="Ахметов Ерлан")) == [exact.pk, prefix.pk]
+    # Nobody is "Ахмедова" nor starts so: the similar names instead, the most alike first.
+    listed = found(search(registrar_client, lang, name="Ахмедова Ерлан"))
+    assert {similar.pk, prefix.pk} <= set(listed)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, word_similarity(name_fold(%s), name_key) FROM patients_person WHERE id = ANY(%s)",
+            ["Ахмедова Ерлан", listed],
+        )
+        likeness = dict(cursor.fetchall())
+    assert [likeness[pk] for pk in listed] == sorted(likeness.values(), reverse=True)
 
 
 @LANGUAGES
