@@ -59,3 +59,60 @@ def audit_history(*, indexed: tuple[str, ...] = (), **kwargs) -> HistoricalRecor
         indexed=indexed,
         **kwargs,
     )
+
+
+# The person's History tab: every record of the person, whichever app keeps it. Each app registers
+# its models with the lookup from the model to the person's id (`AppConfig.ready`), so `patients`
+# never imports the apps above it.
+_PERSON_RECORDS: dict[str, str] = {}
+
+
+def person_records_register(model_label: str, person_lookup: str) -> None:
+    """`model_label` ("attachment.coupon") keeps records of a person reached by `person_lookup`
+    ("attachment__person_id")."""
+    _PERSON_RECORDS[model_label] = person_lookup
+
+
+def person_record_sources() -> dict[str, str]:
+    """The registered kinds of a person's records: model label -> lookup of the person's id."""
+    return dict(_PERSON_RECORDS)
+
+
+def person_timeline(person) -> list[dict]:
+    """Every historical row of the person and their records, newest first, each with the changes
+    against the record's previous version (field names and choice values translated). One query
+    per kind of record: the previous versions are among the rows read."""
+    from django.apps import apps
+
+    entries = []
+    for label, lookup in _PERSON_RECORDS.items():
+        model = apps.get_model(label)
+        entries += list(model.history.filter(**{lookup: person.pk}).select_related("history_user"))
+    entries.sort(key=lambda e: (e.history_date, e.history_id))
+    latest: dict[tuple, object] = {}
+    rows = []
+    for entry in entries:
+        key = (type(entry), entry.id)
+        previous = latest.get(key)
+        latest[key] = entry
+        changes = []
+        if entry.history_type == "~" and previous is not None:
+            changes = [_change(entry.instance_type, c) for c in entry.diff_against(previous).changes]
+        rows.append({"entry": entry, "model": entry.instance_type._meta.verbose_name, "changes": changes})
+    rows.reverse()
+    return rows
+
+
+def _change(model, change) -> dict:
+    try:
+        field = model._meta.get_field(change.field)
+    except Exception:  # a field the model no longer has
+        return {"field": change.field, "old": change.old, "new": change.new}
+    choices = dict(field.flatchoices) if field.choices else {}
+
+    def shown(value):
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(choices.get(v, v)) for v in value)
+        return choices.get(value, value)
+
+    return {"field": field.verbose_name, "old": shown(change.old), "new": shown(change.new)}

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import forms, services
 from .access import person_for_page, persons_listed
-from .models import Person
+from .history import person_timeline
 from .selectors import SEARCH_LIMIT
 from .selectors import person_search as person_search_rows
 
@@ -64,31 +64,11 @@ def person_detail(request, pk):
     return render(request, "patients/person_detail.html", context)
 
 
-HISTORY_RELATIONS = [
-    "documents",
-    "representatives",
-    "family_links",
-    "contingents",
-    "contracts",
-    "insured_periods",
-]
-
-
 @permission_required("patients.view_person", raise_exception=True)
 def person_history(request, pk):
-    """Who changed what, when and why: the person and their records."""
+    """Who changed what, when and why: the person and every record of theirs, in one timeline."""
     person = person_for_page(request, pk)
-    entries = list(person.history.select_related("history_user"))
-    for relation in HISTORY_RELATIONS:
-        model = getattr(Person, relation).rel.related_model
-        owner = getattr(Person, relation).field.name
-        entries += list(model.history.filter(**{f"{owner}_id": person.pk}).select_related("history_user"))
-    entries.sort(key=lambda e: (e.history_date, e.history_id), reverse=True)
-    rows = []
-    for entry in entries:
-        previous = entry.prev_record if entry.history_type == "~" else None
-        changes = entry.diff_against(previous).changes if previous else []
-        rows.append({"entry": entry, "model": entry.instance._meta.verbose_name, "changes": changes})
+    rows = person_timeline(person)
     return render(request, "patients/person_history.html", {"person": person, "tab": "history", "rows": rows})
 
 

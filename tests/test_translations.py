@@ -183,7 +183,7 @@ class VisibleText(HTMLParser):
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # The brand, language buttons, file formats and encodings.
-ALLOWED_LATIN = {"Bekitu", "RU", "KK", "EN", "PDF", "QR", "CSV", "XLSX", "UTF", "Windows"}
+ALLOWED_LATIN = {"Bekitu", "RU", "KK", "EN", "PDF", "QR", "CSV", "XLSX", "UTF", "Windows", "Excel"}
 DATA_TEXTS = {"registrar1", "registrar2", "head1", "admin", "auditor", "register.csv"}  # test data
 
 

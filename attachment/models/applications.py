@@ -167,7 +167,7 @@ class Coupon(models.Model):
         verbose_name=_("issued by"),
     )
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
-    history = audit_history()
+    history = audit_history(indexed=("attachment",))  # the person's History tab, through the attachment
 
     class Meta:
         verbose_name = _("attachment coupon")
