@@ -219,7 +219,7 @@ def test_clinic_head_reads_the_population_pyramid_and_an_administrator_checks_a_
     # A rules administrator: the import page, the sample file checked without writing anything.
     desk.log_out()
     desk.log_in("admin")
-    page.click("header nav a:has-text('Импорт прикреплённого населения')")
+    page.click("header nav a:has-text('Импорт')")
     expect(page.locator("main h1")).to_have_text("Импорт прикреплённого населения")
     people = Person.objects.count()
     page.set_input_files("#id_file", str(SAMPLE))
