@@ -17,6 +17,7 @@ SET_NULL), as before.
 """
 
 from django.db import models
+from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
 
 PERSON_MODEL = "patients.person"
@@ -98,7 +99,16 @@ def person_timeline(person) -> list[dict]:
         changes = []
         if entry.history_type == "~" and previous is not None:
             changes = [_change(entry.instance_type, c) for c in entry.diff_against(previous).changes]
-        rows.append({"entry": entry, "model": entry.instance_type._meta.verbose_name, "changes": changes})
+        rows.append(
+            {
+                "entry": entry,
+                "model": entry.instance_type._meta.verbose_name,
+                "changes": changes,
+                # A reason the product writes is an English source string: shown in the reader's
+                # language (a reason a user typed is not in the catalogue and shows as typed).
+                "reason": gettext(entry.history_change_reason) if entry.history_change_reason else "",
+            }
+        )
     rows.reverse()
     return rows
 

@@ -81,3 +81,40 @@ def test_refusal_print_has_print_button_back_link_and_full_name(
     assert f"data-print>{printing.LABELS[lang]['print']}</button>" in html
     assert f'href="{reverse("attachment:refusal", args=[refusal.pk])}"' in html
     assert "Айгүл Нұрланова" in html
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_refusal_print_says_how_to_contest_and_has_a_signature_block(
+    client, ref, clinic, citizen, registrar, lang
+):
+    refusal = Refusal.objects.create(
+        person=citizen,
+        organization=clinic,
+        ground=ref[2],
+        reason=RefusalReason.objects.first(),
+        on=ON,
+        created_by=registrar,
+    )
+    client.force_login(registrar)
+    labels = printing.LABELS[lang]
+    for query in ({"lang": lang}, {"lang": lang, "format": "pdf"}):
+        response = client.get(reverse("attachment:refusal_print", args=[refusal.pk]), query)
+        assert response.status_code == 200
+    html = client.get(reverse("attachment:refusal_print", args=[refusal.pk]), {"lang": lang}).content.decode()
+    assert labels["contest"] in html
+    assert labels["signed"] in html and labels["received"] in html and f"({labels['signature']})" in html
+
+
+def test_refusal_page_offers_the_pdf_in_kazakh_and_russian(client, ref, clinic, citizen, registrar):
+    refusal = Refusal.objects.create(
+        person=citizen,
+        organization=clinic,
+        ground=ref[2],
+        reason=RefusalReason.objects.first(),
+        on=ON,
+        created_by=registrar,
+    )
+    client.force_login(registrar)
+    html = client.get(reverse("attachment:refusal", args=[refusal.pk])).content.decode()
+    url = reverse("attachment:refusal_print", args=[refusal.pk])
+    assert f"{url}?lang=kk&amp;format=pdf" in html and f"{url}?lang=ru&amp;format=pdf" in html
