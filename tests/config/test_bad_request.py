@@ -26,3 +26,17 @@ def test_bad_ids_and_nul_characters_answer_400_or_404_never_500(client, world, r
     assert client.get("/admin/patients/person/%00/history/").status_code == 400
     assert client.get("/admin/patients/person/abc/history/").status_code == 404
     assert client.get(f"/admin/patients/person/{person.pk}/history/abc/").status_code == 404
+
+
+def test_admin_input_that_is_no_id_or_date_answers_without_500(client, world, rules_admin):
+    """Found by sending nasty values to every admin page: text in an autocomplete field (its
+    widget looked the text up as an id), a huge year in a date drill-down, a device id that does
+    not exist on django-otp's set-up pages."""
+    client.force_login(rules_admin)
+    response = client.post("/admin/patients/atu/add/", {"parent": "abc' OR 1=1 --", "change_reason": "x"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    response = client.get("/admin/axes/accesslog/", {"attempt_time__year": "99999999999999999999"})
+    assert response.status_code == 302 and "e=1" in response.url
+    for page in ("config", "qrcode"):
+        assert client.get(f"/admin/otp_totp/totpdevice/99999999999999999999/{page}/").status_code == 404
