@@ -44,7 +44,7 @@ def test_par10_tenth_ground_added_in_the_admin_attaches_and_moves_without_code_c
             "ground": tenth.pk,
             "condition": "none",
             "residence_atu": "on",
-            "channels": "clinic,act",
+            "channels": ["clinic", "act"],
             "valid_from": "2026-01-01",
             "change_reason": "Amendment of §10",
         },

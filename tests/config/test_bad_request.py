@@ -3,15 +3,20 @@ application id, a NUL in a coupon token, in a representative's IIN, in an admin 
 ids there that are not ids)."""
 
 from django.test import Client
+from django.urls import reverse
 
 
 def test_bad_ids_and_nul_characters_answer_400_or_404_never_500(client, world, registrar1, rules_admin):
     """The four 500s found from outside: a non-numeric application id, a NUL in a coupon token,
     in a representative's IIN and in an admin history URL."""
     client.force_login(registrar1)
-    response = client.post("/attachments/queue/", {"application": "abc"}, follow=True)
+    # The queue's "Decide" opens the attach page with the application's id in the query.
+    attached = world["attachment.Attachment"].person  # a person of registrar1's clinic
+    url = reverse("attachment:attach", args=[attached.pk])
+    response = client.get(url, {"application": "abc"}, follow=True)
     assert response.status_code == 200
     assert "This application is not in your queue." in response.content.decode()
+    assert client.post("/attachments/queue/", {"application": "abc"}).status_code == 405
     response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/coupons/%00/")
     assert response.status_code == 400
     assert "NUL character" in response.content.decode()
