@@ -205,3 +205,21 @@ class ApplicationDecisionForm(forms.Form):
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["application"].queryset = Application.objects.filter(organization__in=organizations)
+
+
+class DistrictChangeForm(forms.Form):
+    """Another district of the attachment's organization, with the reason for the history."""
+
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none())
+    confirm_over_capacity = forms.BooleanField(
+        label=_("As clinic head I confirm attaching beyond the district's capacity"), required=False
+    )
+    reason = forms.CharField(label=_("Reason (for the history)"), max_length=300)
+
+    def __init__(self, *args, attachment, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.has_perm("attachment.confirm_over_capacity"):
+            del self.fields["confirm_over_capacity"]
+        self.fields["district"].queryset = District.objects.filter(
+            organization_id=attachment.organization_id
+        ).exclude(pk=attachment.district_id)

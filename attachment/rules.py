@@ -470,22 +470,9 @@ def decide(
                 % {"date": f"{later.valid_from:%d.%m.%Y}"},
             )
         )
-    if (
-        facts.district_capacity is not None
-        and facts.district_attached is not None
-        and facts.district_attached >= facts.district_capacity
-        and not facts.over_capacity_confirmed
-    ):
-        refuse(
-            Refused(
-                DISTRICT_FULL,
-                _(
-                    "The district has %(count)s attached of %(capacity)s planned: "
-                    "the clinic head must confirm."
-                )
-                % {"count": facts.district_attached, "capacity": facts.district_capacity},
-            )
-        )
+    full = district_full(attached=facts.district_attached, capacity=facts.district_capacity)
+    if full is not None and not facts.over_capacity_confirmed:
+        refuse(full)
     decision.ends_previous = previous
     if facts.missing_documents:
         refuse(
@@ -609,6 +596,18 @@ def atu_tree_sql() -> list[str]:
            WHERE c.is_border_area""",
         "CREATE INDEX ON rule_atu_border (atu_id)",
     ]
+
+
+def district_full(*, attached: int | None, capacity: int | None) -> Refused | None:
+    """§8: a district at its planned capacity takes another person only with the clinic head's
+    confirmation (an attachment, or a change of district)."""
+    if capacity is None or attached is None or attached < capacity:
+        return None
+    return Refused(
+        DISTRICT_FULL,
+        _("The district has %(count)s attached of %(capacity)s planned: the clinic head must confirm.")
+        % {"count": attached, "capacity": capacity},
+    )
 
 
 def decide_sql(

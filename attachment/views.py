@@ -36,6 +36,7 @@ from .forms import (
     AttachForm,
     DeathCorrectionForm,
     DeathForm,
+    DistrictChangeForm,
     FamilyAttachForm,
     RefusalForm,
 )
@@ -496,8 +497,51 @@ def attachment_detail(request, pk):
     return render(
         request,
         "attachment/attachment_detail.html",
-        {"a": attachment, "person": attachment.person, "tab": "attachments", "coupon": coupon},
+        {
+            "a": attachment,
+            "person": attachment.person,
+            "tab": "attachments",
+            "coupon": coupon,
+            "today": timezone.localdate(),
+        },
     )
+
+
+@permission_required("attachment.change_attachment", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def district_change(request, pk):
+    """Move the attachment to another district of its organization (capacity applies)."""
+    attachment = person_record_for_page(
+        request,
+        Attachment.objects.select_related("person", "organization", "district"),
+        pk,
+        person_of=lambda a: a.person,
+    )
+    require_act_for(request.user, attachment.organization_id)
+    form = DistrictChangeForm(request.POST or None, attachment=attachment, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = services.attachment_district_change(
+                attachment=attachment,
+                district=data["district"],
+                user=request.user,
+                reason=data["reason"],
+                confirmed_by=request.user if data.get("confirm_over_capacity") else None,
+            )
+        except services.AttachmentRefused as refused:
+            for refusal in refused.refusals:
+                form.add_error("district", refusal.message)
+        except ValidationError as error:  # keyed by the model's fields, not this form's
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                _("The attachment is now in district %(district)s.") % {"district": changed.district},
+            )
+            return redirect("attachment:detail", pk=attachment.pk)
+    context = {"a": attachment, "person": attachment.person, "tab": "attachments", "form": form}
+    return render(request, "attachment/district_change.html", context, status=400 if form.errors else 200)
 
 
 @permission_required("attachment.change_attachment", raise_exception=True)

@@ -147,6 +147,7 @@ PERSON_PAGES = {
     "attachment:record_death": _("death record form"),
     "attachment:correct_death": _("death correction form"),
     "attachment:detail": _("attachment"),
+    "attachment:district_change": _("change of district"),
     "attachment:coupon": _("attachment coupon"),
     "attachment:coupon_pdf": _("attachment coupon (PDF)"),
     "attachment:refusal": _("refusal"),

@@ -46,7 +46,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attachment import services as attachment_services
-from attachment.models import Attachment, CouponPrint, Ground
+from attachment.models import Attachment, CouponPrint, District, Ground
 from coverage.selectors import entitlements_on
 from patients.models import (
     ContingentFlag,
@@ -161,6 +161,10 @@ WRITES = {
     # a missing row); there is no attachment, so no coupon, of a person attached nowhere.
     ("attachment:coupon_issue", "", "c1"): cells("               L    W    R    W    W    R"),
     ("attachment:coupon_issue", "", "c2"): cells("               L    R    W    R    W    R"),
+    # Another district of the attachment's organization: its staff (auditors only read) or a rules
+    # administrator.
+    ("attachment:district_change", "", "c1"): cells("            L    W    R    W    W    R"),
+    ("attachment:district_change", "", "c2"): cells("            L    R    W    R    W    R"),
     # A death ends the attachments of every organization the person is attached to on that date or
     # later: their staff or a rules administrator record it; when the person is attached nowhere,
     # any registrar does (the register needs the death whoever learns of it). Clinic 2's
@@ -523,6 +527,17 @@ def build_coupon_issue(scene, target):
     return reverse("attachment:coupon_issue", args=[scene.attachments[target].pk]), {}
 
 
+def build_district_change(scene, target):
+    attachment = scene.attachments[target]
+    other, _ = District.objects.get_or_create(
+        organization=attachment.organization,
+        code="99",
+        defaults={"kind": "general", "atu": attachment.organization.atu, "capacity": 1000},
+    )
+    url = reverse("attachment:district_change", args=[attachment.pk])
+    return url, {"district": other.pk, **reason()}
+
+
 def build_record_death(scene, target):
     url = reverse("attachment:record_death", args=[scene.persons[target].pk])
     return url, {"date_of_death": DIED_ON.isoformat(), **reason()}
@@ -575,6 +590,7 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     },
     **{("attachment:family", v): build_family(v) for v in ("to clinic 1", "to clinic 2")},
     ("attachment:coupon_issue", ""): build_coupon_issue,
+    ("attachment:district_change", ""): build_district_change,
     ("attachment:record_death", ""): build_record_death,
     ("attachment:correct_death", ""): build_correct_death,
     ("coverage:usage_record", ""): build_usage,

@@ -264,6 +264,7 @@ ADMIN_MODELS = {
 OBJECT_OF_ROUTE = {
     "attachment:detail": "attachment.Attachment",
     "attachment:coupon_issue": "attachment.Attachment",
+    "attachment:district_change": "attachment.Attachment",
     "attachment:coupon": "attachment.Coupon",
     "attachment:coupon_pdf": "attachment.Coupon",
     "attachment:refusal": "attachment.Refusal",

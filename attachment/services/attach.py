@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patients.access import can_act_for
@@ -172,11 +173,7 @@ def attachment_decide(
 
 
 def _over_capacity(facts: rules.Facts) -> bool:
-    return (
-        facts.district_capacity is not None
-        and facts.district_attached is not None
-        and facts.district_attached >= facts.district_capacity
-    )
+    return rules.district_full(attached=facts.district_attached, capacity=facts.district_capacity) is not None
 
 
 def _check_input(*, organization, district, channel, act, confirmed_by) -> None:
@@ -292,4 +289,42 @@ def attachment_end(*, attachment: Attachment, on: datetime.date, user, reason: s
     locked.full_clean()
     record_history(locked, user=user, reason=reason)
     locked.save(update_fields=["valid_to", "end_reason"])
+    return locked
+
+
+@transaction.atomic
+def attachment_district_change(
+    *, attachment: Attachment, district: District, user, reason: str, confirmed_by=None
+) -> Attachment:
+    """Move an attachment that is in force or starts later to another district of its
+    organization (§8: capacity applies, beyond it the clinic head confirms). The attachment keeps
+    its period; the history records the change with the user and the reason."""
+    person_lock(attachment.person_id)
+    locked = Attachment.objects.select_for_update(no_key=True).get(pk=attachment.pk)
+    organization = locked.organization
+    _check_input(
+        organization=organization,
+        district=district,
+        channel=locked.channel,
+        act=locked.act,
+        confirmed_by=confirmed_by,
+    )
+    today = timezone.localdate()
+    if locked.valid_to is not None and locked.valid_to < today:
+        raise ValidationError({"district": _("An attachment that has ended keeps its district.")})
+    if locked.district_id == district.pk:
+        return locked
+    on = max(today, locked.valid_from)
+    full = rules.district_full(
+        attached=selectors.district_attached_on(district=district, on=on), capacity=district.capacity
+    )
+    if full is not None and confirmed_by is None:
+        raise AttachmentRefused([full])
+    locked.district = district
+    locked.over_capacity_confirmed_by = (
+        confirmed_by if full is not None else locked.over_capacity_confirmed_by
+    )
+    locked.full_clean()
+    record_history(locked, user=user, reason=reason)
+    locked.save(update_fields=["district", "over_capacity_confirmed_by"])
     return locked

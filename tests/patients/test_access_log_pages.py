@@ -91,6 +91,10 @@ WALK = {
     "attachment:detail": Visit(
         "registrar1", lambda w: reverse("attachment:detail", args=[w["attachment.Attachment"].pk])
     ),
+    "attachment:district_change": Visit(
+        "registrar1",
+        lambda w: reverse("attachment:district_change", args=[w["attachment.Attachment"].pk]),
+    ),
     "attachment:coupon": Visit(
         "registrar1", lambda w: reverse("attachment:coupon", args=[w["attachment.Coupon"].pk])
     ),
