@@ -268,15 +268,13 @@ def _attach_page(request, person, form, *, application=None, reasons=(), refusal
 
 def _attach_form(request, person, application, form_class=AttachForm):
     if application is not None:
-        initial = AttachForm.initial_of(application)
+        initial = {**AttachForm.initial_of(application), "reason": _("Application at the clinic")}
     else:
         initial = {
             "organization": organization_id_of(request.user),
             "on": timezone.localdate(),
             "reason": _("Application at the clinic"),
         }
-    if application is not None:
-        initial["reason"] = _("Application at the clinic")
     return form_class(
         request.POST if request.method == "POST" else None,
         user=request.user,
@@ -293,6 +291,32 @@ def _application_fields(data) -> dict:
         "contract": data["contract"],
         "documents": data["documents"],
     }
+
+
+def _submit(request, person, application, data, *, refuse: bool):
+    """The attach page's decision as the services make it: for a queued application (which keeps
+    its organization, date and channel) or a new one received at the desk; `refuse` issues the
+    motivated refusal instead of attaching."""
+    organization = application.organization if application else data["organization"]
+    require_act_for(request.user, organization.pk)
+    confirmed_by = request.user if data.get("confirm_over_capacity") else None
+    common = {"user": request.user, "reason": data["reason"], "confirmed_by": confirmed_by}
+    if application is not None:
+        decide = services.application_refuse if refuse else services.application_attach
+        return decide(application=application, changes=_application_fields(data), **common)
+    submit = services.application_submit_refused if refuse else services.application_submit
+    return submit(
+        person=person,
+        organization=organization,
+        ground=data["ground"],
+        channel=data["channel"],
+        requested_on=data["on"],
+        received_at=timezone.now(),
+        district=data["district"],
+        contract=data["contract"],
+        documents=data["documents"],
+        **common,
+    )
 
 
 NOT_IN_QUEUE = gettext_lazy("This application is not in your queue.")
@@ -314,33 +338,8 @@ def attach(request, pk):
     reasons, issuable = [], False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        organization = application.organization if application else data["organization"]
-        require_act_for(request.user, organization.pk)
-        confirmed_by = request.user if data.get("confirm_over_capacity") else None
         try:
-            if application is not None:
-                result = services.application_attach(
-                    application=application,
-                    user=request.user,
-                    reason=data["reason"],
-                    confirmed_by=confirmed_by,
-                    changes=_application_fields(data),
-                )
-            else:
-                result = services.application_submit(
-                    person=person,
-                    organization=organization,
-                    ground=data["ground"],
-                    channel=data["channel"],
-                    requested_on=data["on"],
-                    received_at=timezone.now(),
-                    district=data["district"],
-                    contract=data["contract"],
-                    documents=data["documents"],
-                    user=request.user,
-                    reason=data["reason"],
-                    confirmed_by=confirmed_by,
-                )
+            result = _submit(request, person, application, data, refuse=False)
         except services.AttachmentRefused as refused:
             form.add_error(None, _("Nothing was written: correct what is listed below, then decide again."))
             reasons = refusal_reasons(person, refused.refusals, on=data["on"])
@@ -371,33 +370,8 @@ def refuse(request, pk):
     form = _attach_form(request, person, application, form_class=RefusalForm)
     data = form.cleaned_data if form.is_valid() else None
     if data is not None:
-        organization = application.organization if application else data["organization"]
-        require_act_for(request.user, organization.pk)
-        confirmed_by = request.user if data.get("confirm_over_capacity") else None
         try:
-            if application is not None:
-                refusal = services.application_refuse(
-                    application=application,
-                    user=request.user,
-                    reason=data["reason"],
-                    confirmed_by=confirmed_by,
-                    changes=_application_fields(data),
-                )
-            else:
-                refusal = services.application_submit_refused(
-                    person=person,
-                    organization=organization,
-                    ground=data["ground"],
-                    channel=data["channel"],
-                    requested_on=data["on"],
-                    received_at=timezone.now(),
-                    district=data["district"],
-                    contract=data["contract"],
-                    documents=data["documents"],
-                    user=request.user,
-                    reason=data["reason"],
-                    confirmed_by=confirmed_by,
-                )
+            refusal = _submit(request, person, application, data, refuse=True)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -502,7 +476,7 @@ def attachment_detail(request, pk):
             "person": attachment.person,
             "tab": "attachments",
             "coupon": coupon,
-            "today": timezone.localdate(),
+            "district_changeable": attachment.valid_to is None or attachment.valid_to >= timezone.localdate(),
         },
     )
 

@@ -16,6 +16,7 @@ user, and deleting an account still clears it through Django's `on_delete` (simp
 SET_NULL), as before.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
@@ -116,7 +117,7 @@ def person_timeline(person) -> list[dict]:
 def _change(model, change) -> dict:
     try:
         field = model._meta.get_field(change.field)
-    except Exception:  # a field the model no longer has
+    except FieldDoesNotExist:  # a field the model no longer has
         return {"field": change.field, "old": change.old, "new": change.new}
     choices = dict(field.flatchoices) if field.choices else {}
 
