@@ -22,6 +22,7 @@ from .models import (
     CapitationNorm,
     Channel,
     Coupon,
+    DetachReason,
     District,
     FreeChoiceLimit,
     Ground,
@@ -281,6 +282,15 @@ class CalendarYearAdmin(AuditedAdmin):
 class RefusalReasonAdmin(AuditedAdmin):
     resource_classes = [resources.RefusalReasonResource]
     list_display = ["code", "name_ru", "name_kk"]
+
+
+@admin.register(DetachReason)
+class DetachReasonAdmin(AuditedAdmin):
+    """The reasons staff choose when they detach a person; retire one instead of deleting it."""
+
+    resource_classes = [resources.DetachReasonResource]
+    list_display = ["code", "name_ru", "name_kk", "needs_note", "active"]
+    list_filter = ["active"]
 
 
 @admin.register(AttachmentAct)

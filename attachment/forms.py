@@ -8,9 +8,10 @@ from patients.access import scope_to_organization
 from patients.models import InsuranceContract
 
 from . import rules
-from .models import Application, Channel, District, Ground, Organization
+from .models import Application, Channel, DetachReason, District, Ground, Organization
 from .services.applications import receipt_date_error
 from .services.death import death_date_error
+from .services.detach import detach_date_error
 
 CLINIC_CHANNELS = [(c.value, c.label) for c in (Channel.CLINIC, Channel.EGOV, Channel.INSURER)]
 
@@ -223,3 +224,38 @@ class DistrictChangeForm(forms.Form):
         self.fields["district"].queryset = District.objects.filter(
             organization_id=attachment.organization_id
         ).exclude(pk=attachment.district_id)
+
+
+class DetachForm(forms.Form):
+    """End the attachment: the last day attached, a reason from the administrators' list, and a
+    note (required for a reason that needs one, "other")."""
+
+    on = forms.DateField(
+        label=_("Last day attached"),
+        help_text=_("From the next day the person is attached nowhere (until a new attachment)."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.ModelChoiceField(
+        DetachReason.objects.filter(active=True), label=_("Reason for detaching"), empty_label=None
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        required=False,
+        help_text=_('Required for the reason "other"; e.g. the document presented.'),
+    )
+
+    def __init__(self, *args, attachment, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attachment, self.today = attachment, today
+
+    def clean(self):
+        cleaned = super().clean()
+        on, reason = cleaned.get("on"), cleaned.get("reason")
+        if on is not None:
+            error = detach_date_error(attachment=self.attachment, on=on, today=self.today)
+            if error:
+                self.add_error("on", error)
+        if reason is not None and reason.needs_note and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Describe the reason in the note."))
+        return cleaned

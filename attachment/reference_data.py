@@ -1,6 +1,7 @@
 """Reference data of attachment: the nine grounds of §10, the ground rules of §3-1/§11, refusal
-reasons, the recurring campaign window, the ATU comparison level, the free-choice limit, the working calendar
-and the staff roles. Idempotent: rows are created when missing and never overwritten."""
+reasons, detachment reasons, the recurring campaign window, the ATU comparison level, the
+free-choice limit, the working calendar and the staff roles. Idempotent: rows are created when
+missing and never overwritten."""
 
 import datetime
 
@@ -13,6 +14,7 @@ from .models import (
     AtuComparisonLevel,
     CampaignWindow,
     Channel,
+    DetachReason,
     FreeChoiceLimit,
     Ground,
     GroundCondition,
@@ -180,6 +182,20 @@ REFUSAL_REASONS = [
     (rules.DOCUMENTS_INCOMPLETE, "Құжаттар толық емес", "Документы представлены не полностью"),
 ]
 
+# Why staff end an attachment at the desk (`attachment_detach`): (code, kk, ru, needs a note).
+# Administrators add, rename or retire reasons in the admin; "other" asks for the registrar's note.
+DETACH_REASONS = [
+    (
+        "moved_abroad",
+        "Қазақстан Республикасының шегінен тыс жерге кетуі",
+        "Выезд за пределы Республики Казахстан",
+        False,
+    ),
+    ("moved_other_region", "Басқа өңірге көшуі", "Переезд в другой регион", False),
+    ("person_request", "Тұлғаның өтініші бойынша", "По заявлению лица", False),
+    ("other", "Басқа себеп", "Иная причина", True),
+]
+
 # Seed 002 §10.3: 15 September – 15 November; the new clinic serves from 1 January next year.
 # One country-wide row without a year: it recurs every year from the rules' first year
 # (`rules.window_in_year`); administrators add rows for a year or an ATU.
@@ -279,6 +295,10 @@ def load() -> int:
     created += _ground_rules(grounds, act)
     for code, kk, ru in REFUSAL_REASONS:
         created += create_missing(RefusalReason, {"code": code}, {"name_kk": kk, "name_ru": ru})[1]
+    for code, kk, ru, needs_note in DETACH_REASONS:
+        created += create_missing(
+            DetachReason, {"code": code}, {"name_kk": kk, "name_ru": ru, "needs_note": needs_note}
+        )[1]
     first = act.in_force_on.year  # the campaign of §10.3 in the wording of order 141
     created += create_missing(
         CampaignWindow,

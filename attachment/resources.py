@@ -10,6 +10,7 @@ from .models import (
     CalendarDay,
     CalendarYear,
     CampaignWindow,
+    DetachReason,
     District,
     FreeChoiceLimit,
     Ground,
@@ -65,6 +66,9 @@ CalendarDayResource = _resource(CalendarDay, ["date"], ["date", "is_working", "n
 PublicHolidayResource = _resource(PublicHoliday)
 CalendarYearResource = _resource(CalendarYear, ["year"], ["year", "confirmed", "note"])
 RefusalReasonResource = _resource(RefusalReason, ["code"], ["code", "name_kk", "name_ru"])
+DetachReasonResource = _resource(
+    DetachReason, ["code"], ["code", "name_kk", "name_ru", "needs_note", "active"]
+)
 OrganizationResource = _resource(Organization, ["bin"])
 DistrictResource = _resource(District)
 PurchaseContractResource = _resource(PurchaseContract)

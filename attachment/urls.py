@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.attachment_detail, name="detail"),
     path("<int:pk>/coupon/", views.coupon_issue, name="coupon_issue"),
     path("<int:pk>/district/", views.district_change, name="district_change"),
+    path("<int:pk>/detach/", views.detach, name="detach"),
     path("coupons/<int:pk>/", views.coupon_page, name="coupon"),
     path("coupons/<int:pk>/pdf/", views.coupon_pdf, name="coupon_pdf"),
     path("refusals/<int:pk>/", views.refusal_detail, name="refusal"),

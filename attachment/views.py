@@ -36,6 +36,7 @@ from .forms import (
     AttachForm,
     DeathCorrectionForm,
     DeathForm,
+    DetachForm,
     DistrictChangeForm,
     FamilyAttachForm,
     RefusalForm,
@@ -462,7 +463,7 @@ def attachment_detail(request, pk):
     attachment = person_record_for_page(
         request,
         Attachment.objects.select_related(
-            "person", "organization", "district", "ground", "act", "created_by", "contract"
+            "person", "organization", "district", "ground", "act", "created_by", "contract", "detach_reason"
         ),
         pk,
         person_of=lambda a: a.person,
@@ -477,8 +478,62 @@ def attachment_detail(request, pk):
             "tab": "attachments",
             "coupon": coupon,
             "district_changeable": attachment.valid_to is None or attachment.valid_to >= timezone.localdate(),
+            "detachable": services.detachable(attachment, today=timezone.localdate()),
         },
     )
+
+
+@permission_required("attachment.change_attachment", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def detach(request, pk):
+    """End the attachment with a reason from the administrators' list (moved abroad, …), for
+    staff of its organization; the person is then attached nowhere from the next day."""
+    attachment = person_record_for_page(
+        request,
+        Attachment.objects.select_related("person", "organization", "district"),
+        pk,
+        person_of=lambda a: a.person,
+    )
+    require_act_for(request.user, attachment.organization_id)
+    today = timezone.localdate()
+    if not services.detachable(attachment, today=today):
+        messages.error(request, _("This attachment is not in force today: there is nothing to detach."))
+        return redirect("attachment:detail", pk=attachment.pk)
+    form = DetachForm(request.POST or None, attachment=attachment, today=today, initial={"on": today})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ended = services.attachment_detach(
+                attachment=attachment,
+                on=data["on"],
+                reason=data["reason"],
+                note=data["note"],
+                user=request.user,
+                today=today,
+            )
+        except ValidationError as error:  # keyed by this form's fields (on, reason, note)
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Detached from %(organization)s: the last day attached is %(date)s (%(reason)s). "
+                    "From %(next)s the person is attached nowhere."
+                )
+                % {
+                    "organization": ended.organization.name,
+                    "date": f"{ended.valid_to:%d.%m.%Y}",
+                    "reason": ended.detach_reason.name,
+                    "next": f"{ended.valid_to + datetime.timedelta(days=1):%d.%m.%Y}",
+                },
+            )
+            return redirect("attachment:detail", pk=attachment.pk)
+    context = {"a": attachment, "person": attachment.person, "tab": "attachments", "form": form}
+    return render(request, "attachment/detach.html", context, status=400 if form.errors else 200)
 
 
 @permission_required("attachment.change_attachment", raise_exception=True)

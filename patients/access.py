@@ -148,6 +148,7 @@ PERSON_PAGES = {
     "attachment:correct_death": _("death correction form"),
     "attachment:detail": _("attachment"),
     "attachment:district_change": _("change of district"),
+    "attachment:detach": _("detachment"),
     "attachment:coupon": _("attachment coupon"),
     "attachment:coupon_pdf": _("attachment coupon (PDF)"),
     "attachment:refusal": _("refusal"),

@@ -86,6 +86,7 @@ EXPECTED = {
     "attachment:detail": row("          302  200  404  200  200   200"),
     "attachment:coupon_issue": row("    302  405  405  405  405   403"),  # POST only
     "attachment:district_change": row(" 302  200  404  200  200   403"),
+    "attachment:detach": row("          302  200  404  200  200   403"),
     "attachment:coupon": row("          302  200  404  200  200   200"),
     "attachment:coupon_pdf": row("      302  200  404  200  200   200"),
     "attachment:refusal": row("         302  200  404  200  200   200"),

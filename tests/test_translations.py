@@ -269,6 +269,7 @@ def attachment_and_entitlement_pages(person, child, clinic, district, registrar)
         ("get", reverse("attachment:family", args=[person.pk]), None),
         ("get", reverse("attachment:record_death", args=[person.pk]), None),
         ("get", reverse("attachment:detail", args=[attachment.pk]), None),
+        ("get", reverse("attachment:detach", args=[attachment.pk]), None),
         ("get", reverse("attachment:coupon", args=[coupon.pk]), None),
         ("get", reverse("attachment:refusal", args=[refusal.pk]), None),
         ("get", reverse("coverage:person_entitlements", args=[person.pk]), None),

@@ -46,7 +46,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attachment import services as attachment_services
-from attachment.models import Attachment, CouponPrint, District, Ground
+from attachment.models import Attachment, CouponPrint, DetachReason, District, Ground
 from coverage.selectors import entitlements_on
 from patients.models import (
     ContingentFlag,
@@ -165,6 +165,9 @@ WRITES = {
     # administrator.
     ("attachment:district_change", "", "c1"): cells("            L    W    R    W    W    R"),
     ("attachment:district_change", "", "c2"): cells("            L    R    W    R    W    R"),
+    # Detaching (moved abroad, …): the attachment's organization's staff or a rules administrator.
+    ("attachment:detach", "", "c1"): cells("                     L    W    R    W    W    R"),
+    ("attachment:detach", "", "c2"): cells("                     L    R    W    R    W    R"),
     # A death ends the attachments of every organization the person is attached to on that date or
     # later: their staff or a rules administrator record it; when the person is attached nowhere,
     # any registrar does (the register needs the death whoever learns of it). Clinic 2's
@@ -538,6 +541,12 @@ def build_district_change(scene, target):
     return url, {"district": other.pk, **reason()}
 
 
+def build_detach(scene, target):
+    url = reverse("attachment:detach", args=[scene.attachments[target].pk])
+    moved = DetachReason.objects.get(code="moved_abroad")
+    return url, {"on": timezone.localdate().isoformat(), "reason": moved.pk}
+
+
 def build_record_death(scene, target):
     url = reverse("attachment:record_death", args=[scene.persons[target].pk])
     return url, {"date_of_death": DIED_ON.isoformat(), **reason()}
@@ -591,6 +600,7 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     **{("attachment:family", v): build_family(v) for v in ("to clinic 1", "to clinic 2")},
     ("attachment:coupon_issue", ""): build_coupon_issue,
     ("attachment:district_change", ""): build_district_change,
+    ("attachment:detach", ""): build_detach,
     ("attachment:record_death", ""): build_record_death,
     ("attachment:correct_death", ""): build_correct_death,
     ("coverage:usage_record", ""): build_usage,

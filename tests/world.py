@@ -24,6 +24,7 @@ from attachment.models import (
     CalendarYear,
     CampaignWindow,
     CapitationNorm,
+    DetachReason,
     FreeChoiceLimit,
     Ground,
     GroundRule,
@@ -147,6 +148,7 @@ def world_objects(*, clinic1, district1, registrar1, rules_admin) -> dict:
         AtuComparisonLevel,
         FreeChoiceLimit,
         RefusalReason,
+        DetachReason,
         PublicHoliday,
     ):
         objects[model._meta.label] = model.objects.order_by("pk").first()
@@ -235,6 +237,7 @@ ADMIN_MODELS = {
     "attachment.CalendarYear": "ours",
     "attachment.LegalAct": "ours",
     "attachment.RefusalReason": "ours",
+    "attachment.DetachReason": "ours",
     "attachment.AttachmentAct": "ours",
     "attachment.Application": "received",
     "attachment.Refusal": "engine",
@@ -265,6 +268,7 @@ OBJECT_OF_ROUTE = {
     "attachment:detail": "attachment.Attachment",
     "attachment:coupon_issue": "attachment.Attachment",
     "attachment:district_change": "attachment.Attachment",
+    "attachment:detach": "attachment.Attachment",
     "attachment:coupon": "attachment.Coupon",
     "attachment:coupon_pdf": "attachment.Coupon",
     "attachment:refusal": "attachment.Refusal",

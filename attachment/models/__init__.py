@@ -5,7 +5,7 @@ so Django registers them with the app and no sub-package reaches back up for its
 """
 
 from .applications import Application, Coupon, CouponPrint, Refusal, RefusalReason
-from .attachments import Attachment, AttachmentAct, AttachmentStatus, Channel, Ground
+from .attachments import Attachment, AttachmentAct, AttachmentStatus, Channel, DetachReason, Ground
 from .base import BilingualName
 from .imports import ImportRun
 from .organizations import District, IntegrationPeriod, Organization, PurchaseContract
@@ -39,6 +39,7 @@ __all__ = [
     "Channel",
     "Coupon",
     "CouponPrint",
+    "DetachReason",
     "District",
     "FreeChoiceLimit",
     "Ground",

@@ -52,6 +52,27 @@ class Ground(BilingualName):
         return f"{self.code}. {self.name}"
 
 
+class DetachReason(BilingualName):
+    """Why an attachment was ended at the desk (admin table): moved abroad, to another region, at
+    the person's request… A reason that needs a note (\"other\") says so in its row."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    needs_note = models.BooleanField(
+        _("needs a note"),
+        default=False,
+        help_text=_('The registrar must describe the reason in a note (e.g. "other").'),
+    )
+    active = models.BooleanField(
+        _("offered at the desk"), default=True, help_text=_("Retired reasons stay on past attachments.")
+    )
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("detachment reason")
+        verbose_name_plural = _("detachment reasons")
+        ordering = ["code"]
+
+
 class Channel(models.TextChoices):
     """How the attachment was asked for (§11, state service standard row 8)."""
 
@@ -122,6 +143,17 @@ class Attachment(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=300, blank=True)
+    # Set when staff detached the person (`attachment_detach`): the reason from the admin table,
+    # shown in the reader's language; `end_reason` then holds the registrar's note.
+    detach_reason = models.ForeignKey(
+        DetachReason,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("detachment reason"),
+        db_index=False,
+    )
     # A recorded death closes the person's attachments: the one in force on the date of death ends
     # on it, a later one is cancelled (its period shrinks to its first day, which lies after the
     # death, so "attached on D" never counts it). What the attachment was before is kept, so a
@@ -201,6 +233,12 @@ class Attachment(models.Model):
                 name="attachment_act_channel_has_act",
                 condition=~Q(channel="act") | Q(act__isnull=False),
                 violation_error_message=_("An attachment by an act must record the act."),
+            ),
+            # A detachment ends the attachment: the reason is recorded only with an end date.
+            models.CheckConstraint(
+                name="attachment_detached_has_end",
+                condition=Q(detach_reason__isnull=True) | Q(valid_to__isnull=False),
+                violation_error_message=_("A detached attachment must have an end date."),
             ),
             # Closed by a death: ended on the date of death when in force on it, cancelled (one
             # day, its first, after the death) when it starts later; what it was before is kept

@@ -32,6 +32,7 @@ from .death import (
     person_correct_death,
     person_record_death,
 )
+from .detach import attachment_detach, detach_date_error, detachable
 from .expire import ExpireSummary, attachments_expire
 from .legal_acts import legal_act_set_in_force
 from .transfer import TransferResult, attachments_transfer
@@ -54,10 +55,13 @@ __all__ = [
     "attachment_create",
     "attachment_decide",
     "attachment_district_change",
+    "attachment_detach",
     "attachment_end",
     "attachments_close_on_death",
     "attachments_reopen_after_death",
     "death_date_error",
+    "detach_date_error",
+    "detachable",
     "person_correct_death",
     "person_record_death",
     "attachment_facts",

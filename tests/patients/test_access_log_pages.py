@@ -95,6 +95,9 @@ WALK = {
         "registrar1",
         lambda w: reverse("attachment:district_change", args=[w["attachment.Attachment"].pk]),
     ),
+    "attachment:detach": Visit(
+        "registrar1", lambda w: reverse("attachment:detach", args=[w["attachment.Attachment"].pk])
+    ),
     "attachment:coupon": Visit(
         "registrar1", lambda w: reverse("attachment:coupon", args=[w["attachment.Coupon"].pk])
     ),
