@@ -77,6 +77,8 @@ def role_permissions(role: str) -> QuerySet:
             | Q(codename__startswith="confirm_")
             | Q(codename__startswith="report_")
             | Q(content_type__app_label="attachment", codename="correct_death")
+            # Their own organization's reconciliations with the national register, read-only.
+            | Q(content_type__app_label="attachment", codename="review_reconciliation")
         )
     raise ValueError(role)
 

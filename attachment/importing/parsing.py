@@ -35,6 +35,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "ground": ("ground", "основание", "негіз", "негiз"),
     "residence_kato": ("residence_kato", "kato", "като", "като_места_проживания", "тұрғылықты_жері_като"),
     "contract_number": ("contract_number", "номер_договора", "шарт_нөмірі", "шарт_нөмiрi"),
+    # Read by the reconciliation with the register (attachment/reconciliation.py); the import
+    # records no deaths from a file.
+    "date_of_death": (
+        "date_of_death",
+        "death_date",
+        "дата_смерти",
+        "қайтыс_болған_күні",
+        "қайтыс_болған_күнi",
+    ),
 }
 REQUIRED = ("iin", "last_name", "first_name", "attached_on", "ground")
 ALIASES = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
@@ -56,8 +65,11 @@ def _normalize_header(value: str) -> str:
     return "_".join(value.strip().strip('"').lower().replace("-", " ").split())
 
 
-def detect_format(head: bytes, *, organization_given: bool = False) -> FileFormat:
-    """Encoding (UTF-8 with or without BOM, else Windows-1251), delimiter and header mapping."""
+def detect_format(
+    head: bytes, *, organization_given: bool = False, required: tuple[str, ...] = REQUIRED
+) -> FileFormat:
+    """Encoding (UTF-8 with or without BOM, else Windows-1251), delimiter and header mapping;
+    `required` names the columns the reader needs (the import's by default)."""
     start = 0
     if head.startswith(codecs.BOM_UTF8):
         encoding, start = "utf-8", len(codecs.BOM_UTF8)
@@ -93,7 +105,7 @@ def detect_format(head: bytes, *, organization_given: bool = False) -> FileForma
             _("Several columns of the header name the same field: %(columns)s.")
             % {"columns": " / ".join(ambiguous)}
         )
-    missing = [c for c in REQUIRED if c not in seen]
+    missing = [c for c in required if c not in seen]
     if "organization_bin" not in seen and not organization_given:
         missing.append("organization_bin")
     if missing:
@@ -106,26 +118,32 @@ def detect_format(head: bytes, *, organization_given: bool = False) -> FileForma
 STAGING = "import_raw"
 
 
-def create_staging(cursor, fmt: FileFormat) -> None:
+def create_staging(cursor, fmt: FileFormat, *, table: str = STAGING) -> None:
     """An unindexed temporary table of text columns, numbered in file order."""
-    cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(STAGING)))
+    cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
     columns = [sql.SQL("{} text").format(sql.Identifier(c)) for c in fmt.columns]
     cursor.execute(
         sql.SQL("CREATE TEMP TABLE {} (line bigint GENERATED ALWAYS AS IDENTITY, {})").format(
-            sql.Identifier(STAGING), sql.SQL(", ").join(columns)
+            sql.Identifier(table), sql.SQL(", ").join(columns)
         )
     )
 
 
 def copy_file(
-    cursor, stream, fmt: FileFormat, *, size: int | None = None, progress: Callable[[int], None] | None = None
+    cursor,
+    stream,
+    fmt: FileFormat,
+    *,
+    size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    table: str = STAGING,
 ) -> None:
     """Stream the data part of the file into the staging table with PostgreSQL's CSV parser."""
     stream.seek(fmt.header_bytes)
     statement = sql.SQL(
         "COPY {} ({}) FROM STDIN WITH (FORMAT csv, DELIMITER {}, ENCODING {}, NULL '')"
     ).format(
-        sql.Identifier(STAGING),
+        sql.Identifier(table),
         sql.SQL(", ").join(sql.Identifier(c) for c in fmt.columns),
         sql.Literal(fmt.delimiter),
         sql.Literal("UTF8" if fmt.encoding == "utf-8" else "WIN1251"),

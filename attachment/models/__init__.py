@@ -9,6 +9,13 @@ from .attachments import Attachment, AttachmentAct, AttachmentStatus, Channel, D
 from .base import BilingualName
 from .imports import ImportRun
 from .organizations import District, IntegrationPeriod, Organization, PurchaseContract
+from .reconciliations import (
+    APPLY_PERMISSION,
+    REVIEW_PERMISSION,
+    Reconciliation,
+    ReconciliationGroup,
+    ReconciliationRow,
+)
 from .reports import REPORT_PERMISSION, AgeGroup, AgeRange, CapitationNorm, SexAgeCoefficient
 from .rules import (
     AtuComparisonLevel,
@@ -23,7 +30,9 @@ from .rules import (
 )
 
 __all__ = [
+    "APPLY_PERMISSION",
     "REPORT_PERMISSION",
+    "REVIEW_PERMISSION",
     "AgeGroup",
     "AgeRange",
     "Application",
@@ -51,6 +60,9 @@ __all__ = [
     "Organization",
     "PublicHoliday",
     "PurchaseContract",
+    "Reconciliation",
+    "ReconciliationGroup",
+    "ReconciliationRow",
     "Refusal",
     "RefusalReason",
     "SexAgeCoefficient",
