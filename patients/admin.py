@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from .access import PERSON_PAGES, list_exported, page_label, person_for_page, persons_listed
-from .admin_base import AuditedAdmin
+from .admin_base import AuditedAdmin, HistoryAdmin
 from .forms import PersonForm, ReasonField
 from .models import (
     Atu,
@@ -264,7 +263,7 @@ ACCESS_LOG_HEADERS = (
 
 
 @admin.register(PersonAccessLog)
-class PersonAccessLogAdmin(SimpleHistoryAdmin):
+class PersonAccessLogAdmin(HistoryAdmin):
     """Read-only for everyone, administrators included: the log is only ever appended to (a
     database trigger refuses updates and deletions, migration 0004). Auditors filter it by user,
     page and date, find a person by IIN, and export what they filtered (CSV, the product's one

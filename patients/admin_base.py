@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +35,29 @@ def _parse_id(model, value):
         raise Http404(_("No such record.")) from None
 
 
-class AuditedAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's pages, with their ids parsed and the revert kept to those who may change.
+
+    A history version page is a form that saves the old version over the record when posted, and
+    simple-history asks only for the view permission before saving: a record the admin refuses to
+    change (written only by its service, or never, like the access log) would be rewritten there.
+    """
+
+    def history_view(self, request, object_id, extra_context=None):
+        _parse_id(self.model, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _parse_id(self.model, unquote(object_id))
+        _parse_id(self.model.history.model, version_id)
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if self.revert_disabled(request, obj):  # the page hides its button; the POST is refused
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class AuditedAdmin(ImportExportMixin, HistoryAdmin):
     """History with user and reason on every admin save; import/export with dry-run preview."""
 
     form = ReasonAdminForm
@@ -74,15 +96,6 @@ class AuditedAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 reverse(f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name)
             )
         return super().process_result(result, request)
-
-    def history_view(self, request, object_id, extra_context=None):
-        _parse_id(self.model, unquote(object_id))
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        _parse_id(self.model, unquote(object_id))
-        _parse_id(self.model.history.model, version_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("change_reason", "")
