@@ -141,6 +141,7 @@ PERSON_PAGES = {
     "patients:person_detail": _("person card"),
     "patients:person_edit": _("person edit form"),
     "patients:person_history": _("person history tab"),
+    "patients:person_create": _("new person form (likely duplicates listed)"),
     "patients:dependent_create": _("person's document, representative, contract or period form"),
     "attachment:person": _("person's attachments tab"),
     "attachment:attach": _("attach form"),

@@ -267,3 +267,52 @@ class ContractForm(CleanTextMixin, forms.ModelForm):
             "programme",
         ]
         widgets = {"valid_from": DATE_INPUT, "valid_to": DATE_INPUT}
+
+
+class NewPersonDocumentForm(CleanTextMixin, forms.Form):
+    """The identity document presented when a person is registered (optional): recorded with the
+    person, and its number checked against the register's documents for a likely duplicate."""
+
+    kind = forms.ChoiceField(
+        label=_("Identity document"),
+        required=False,
+        choices=[("", "—")] + IdentityDocument.Kind.choices,
+    )
+    number = forms.CharField(label=_("Document number"), required=False, max_length=50)
+
+    def clean(self):
+        data = super().clean()
+        kind, number = data.get("kind"), (data.get("number") or "").strip()
+        data["number"] = number
+        if kind and not number:
+            self.add_error("number", _("Enter the document's number, or choose no document."))
+        if number and not kind:
+            self.add_error("kind", _("Choose the kind of the document."))
+        if kind and number and IdentityDocument.objects.filter(kind=kind, number=number).exists():
+            self.add_error("number", _("A document of this kind with this number is already recorded."))
+        return data
+
+    def document(self) -> dict | None:
+        """The document's fields for `services.document_create`, or None when none was entered."""
+        data = self.cleaned_data
+        return {"kind": data["kind"], "number": data["number"]} if data.get("kind") else None
+
+
+class DuplicateCheckForm(forms.Form):
+    """The registrar's answer to the likely duplicates shown: not the same person as any of the
+    records listed (`seen`, their ids). A record that appears later (other data typed) is shown
+    again and needs the answer again."""
+
+    not_the_same_person = forms.BooleanField(
+        label=_("I have checked the records listed: this is not the same person as any of them."),
+        required=False,
+    )
+    seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=1000)
+
+    def confirmed_ids(self) -> set[int]:
+        """The ids the registrar confirmed as other persons (none unless the box is ticked)."""
+        if not self.is_valid() or not self.cleaned_data["not_the_same_person"]:
+            return set()
+        return {
+            int(part) for part in self.cleaned_data["seen"].split(",") if part.isascii() and part.isdigit()
+        }

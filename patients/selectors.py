@@ -2,15 +2,17 @@
 
 import datetime
 import operator
+from dataclasses import dataclass
 from functools import reduce
 
-from django.contrib.postgres.search import TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
 
-from .models import InsuranceContract, InsuredStatusPeriod, Person
-from .names import NameFold
+from .iin import is_valid_iin
+from .models import IdentityDocument, InsuranceContract, InsuredStatusPeriod, Person
+from .names import NameFold, PersonNameKey
 
 SEARCH_LIMIT = 50
 
@@ -125,3 +127,98 @@ def contracts_valid_on(*, person: Person, on: datetime.date) -> QuerySet[Insuran
         .select_related("insurer", "organization")
         .distinct()
     )
+
+
+# Likely duplicates of a person about to be registered (the create page warns, the merge page
+# offers them). How alike two folded full names must be (pg_trgm similarity over the whole name,
+# word order aside) for the same birth date to make them a likely duplicate: a patronymic missing
+# on one side, or a Kazakh letter typed as its Russian neighbour, stays above it.
+DUPLICATE_NAME_SIMILARITY = 0.45
+DUPLICATES_LIMIT = 20
+
+
+class DuplicateSignal:
+    """Why a record looks like the same person (codes; labels in `DUPLICATE_SIGNALS`)."""
+
+    NAME_AND_BIRTH_DATE = "name_birth_date"
+    DOCUMENT = "document"
+    IIN_SWAPPED = "iin_swapped"
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    person: Person
+    signals: tuple[str, ...]
+
+
+def iin_adjacent_swaps(iin: str) -> list[str]:
+    """The valid IINs that differ from `iin` by one pair of adjacent digits swapped (a typing slip
+    the check digit does not always catch): at most 11 candidates, the invalid ones dropped."""
+    if len(iin) != 12 or not iin.isascii() or not iin.isdigit():
+        return []
+    swaps = []
+    for i in range(11):
+        if iin[i] != iin[i + 1]:
+            swapped = iin[:i] + iin[i + 1] + iin[i] + iin[i + 2 :]
+            if is_valid_iin(swapped):
+                swaps.append(swapped)
+    return swaps
+
+
+def likely_duplicates(
+    *,
+    iin: str = "",
+    last_name: str = "",
+    first_name: str = "",
+    middle_name: str = "",
+    birth_date: datetime.date | None = None,
+    document_number: str = "",
+    exclude_pk: int | None = None,
+    limit: int = DUPLICATES_LIMIT,
+) -> list[LikelyDuplicate]:
+    """Records of the register that may be the same person: the same birth date and a similar
+    folded full name (the trigram index on `name_key`), an identity document with the same number
+    (of any kind: the kind is often picked wrong), or an IIN one adjacent-digit swap away from
+    `iin`. Retired records are never offered (their survivor is). A constant number of queries,
+    the persons with their residence: one per signal."""
+    found: dict[int, tuple[Person, list[str]]] = {}
+
+    def add(persons, signal):
+        for person in persons:
+            if person.pk != exclude_pk:
+                found.setdefault(person.pk, (person, []))[1].append(signal)
+
+    persons = Person.objects.select_related("residence_atu")
+    name = " ".join(p for p in (last_name, first_name, middle_name) if p and p.strip())
+    if birth_date and name:
+        key = PersonNameKey(Value(last_name or ""), Value(first_name or ""), Value(middle_name or ""))
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                # For this transaction only (is_local): the `%` operator's threshold, so that the
+                # trigram index finds the candidates.
+                cursor.execute(
+                    "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+                    [str(DUPLICATE_NAME_SIMILARITY)],
+                )
+            add(
+                persons.filter(birth_date=birth_date, name_key__trigram_similar=key)
+                .annotate(likeness=TrigramSimilarity("name_key", key))
+                .order_by("-likeness", "pk")[:limit],
+                DuplicateSignal.NAME_AND_BIRTH_DATE,
+            )
+    number = "".join(document_number.split()).upper() if document_number else ""
+    if number:
+        # Every kind named, so the (kind, number) unique index serves the lookup.
+        kinds = [kind for kind, _label in IdentityDocument.Kind.choices]
+        numbers = {document_number.strip(), number}
+        add(
+            persons.filter(
+                pk__in=IdentityDocument.objects.filter(kind__in=kinds, number__in=numbers).values("person_id")
+            )[:limit],
+            DuplicateSignal.DOCUMENT,
+        )
+    swaps = iin_adjacent_swaps(iin)
+    if swaps:
+        add(persons.filter(iin__in=swaps), DuplicateSignal.IIN_SWAPPED)
+    ranked = sorted(found.values(), key=lambda item: (-len(item[1]), item[0].full_name, item[0].pk))
+    return [LikelyDuplicate(person, tuple(signals)) for person, signals in ranked[:limit]]

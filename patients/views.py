@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from . import forms, services
 from .access import person_for_page, persons_listed
 from .history import person_timeline
-from .selectors import SEARCH_LIMIT
+from .selectors import SEARCH_LIMIT, DuplicateSignal, likely_duplicates
 from .selectors import person_search as person_search_rows
 
 
@@ -87,13 +87,78 @@ def _save_person(request, form, person=None):
 @permission_required("patients.add_person", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def person_create(request):
-    form = forms.PersonForm(request.POST or None, initial={"reason": _("New person registered")})
-    if request.method == "POST" and form.is_valid():
-        person = _save_person(request, form)
-        if person:
-            messages.success(request, _("The person was registered."))
-            return redirect("patients:person_detail", pk=person.pk)
-    return render(request, "patients/person_form.html", {"form": form})
+    """Register a person. Before anything is written, the records that may be the same person are
+    listed (`likely_duplicates`): the form comes back as typed, with links to their cards, and the
+    person is registered once the registrar confirms it is none of them."""
+    data = request.POST or None
+    form = forms.PersonForm(data, initial={"reason": _("New person registered")})
+    document_form = forms.NewPersonDocumentForm(data, prefix="document")
+    check_form = forms.DuplicateCheckForm(data, prefix="duplicates")
+    duplicates = []
+    if request.method == "POST" and form.is_valid() & document_form.is_valid():
+        duplicates = _duplicates_to_confirm(request, form, document_form, check_form)
+        if not duplicates:
+            person = _save_person(request, form)
+            if person:
+                messages.success(request, _("The person was registered."))
+                _record_new_person_document(request, person, document_form, form.cleaned_data["reason"])
+                return redirect("patients:person_detail", pk=person.pk)
+    context = {
+        "form": form,
+        "document_form": document_form,
+        "check_form": check_form,
+        "duplicates": duplicates,
+        "duplicates_seen": ",".join(str(d.person.pk) for d in duplicates),
+        "duplicate_signals": DUPLICATE_SIGNALS,
+    }
+    return render(request, "patients/person_form.html", context)
+
+
+# What each signal of a likely duplicate says to the registrar.
+DUPLICATE_SIGNALS = {
+    DuplicateSignal.NAME_AND_BIRTH_DATE: _("same birth date, similar name"),
+    DuplicateSignal.DOCUMENT: _("same document number"),
+    DuplicateSignal.IIN_SWAPPED: _("IIN with two adjacent digits swapped"),
+}
+
+
+def _duplicates_to_confirm(request, form, document_form, check_form) -> list:
+    """The likely duplicates of the person typed that the registrar has not yet confirmed as other
+    persons (all of them are listed again when one is new); each listed person writes an
+    access-log row."""
+    data = form.cleaned_data
+    duplicates = likely_duplicates(
+        iin=data.get("iin") or "",
+        last_name=data.get("last_name") or "",
+        first_name=data.get("first_name") or "",
+        middle_name=data.get("middle_name") or "",
+        birth_date=data.get("birth_date"),
+        document_number=document_form.cleaned_data.get("number") or "",
+    )
+    if not duplicates or {d.person.pk for d in duplicates} <= check_form.confirmed_ids():
+        return []
+    persons_listed(
+        request,
+        [d.person for d in duplicates],
+        params={"likely_duplicates": sorted({s for d in duplicates for s in d.signals})},
+    )
+    return duplicates
+
+
+def _record_new_person_document(request, person, document_form, reason: str) -> None:
+    """The identity document typed on the create page, recorded for the new person (its service
+    locks the person and writes the history). Checked by the form already; a document recorded
+    meanwhile by someone else is reported, the person stays registered."""
+    document = document_form.document()
+    if document is None:
+        return
+    try:
+        services.document_create(person=person, user=request.user, reason=reason, **document)
+    except ValidationError as error:
+        messages.warning(
+            request,
+            _("The identity document was not recorded: %(error)s") % {"error": " ".join(error.messages)},
+        )
 
 
 @permission_required("patients.change_person", raise_exception=True)

@@ -406,7 +406,15 @@ def person_fields(person) -> dict:
 
 
 def build_person_create(scene, target):
-    person = PersonFactory.build(iin=fresh_iin(), residence_atu=scene.world["patients.Atu"])
+    # Nobody like them in the register: the likely duplicates would be shown first (nothing written).
+    born = datetime.date(1984, 6, 15)
+    person = PersonFactory.build(
+        born=born,
+        iin=fresh_iin(born),
+        last_name="Сейтказиев",
+        first_name="Бауыржан",
+        residence_atu=scene.world["patients.Atu"],
+    )
     return reverse("patients:person_create"), person_fields(person)
 
 

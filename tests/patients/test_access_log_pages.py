@@ -165,6 +165,7 @@ NOT_PERSON_PAGES = {
     "password_change": "no person data",
     "password_change_done": "no person data",
     "set_language": "redirects back",
+    # The likely duplicates it lists after a POST write one row each (tests/patients/test_duplicates.py).
     "patients:person_create": "an empty form (the person does not exist yet)",
     "attachment:coupon_issue": "a write (POST) that redirects to the logged coupon page",
     "coupon_verify": "public, anonymous: validity and a masked name only",
