@@ -210,6 +210,7 @@ def apply_sql(*, reason: str, end_reason_template: str, user_id: int | None, lit
         "valid_from": "d.starts_on",
         "valid_to": "d.ends_on",
         "end_reason": "''",
+        "detach_reason_id": "NULL",
         "closed_by_death_on": "NULL",
         "valid_to_before_death": "NULL",
         "end_reason_before_death": "''",
