@@ -12,7 +12,6 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from patients.dates import add_months, is_minor
@@ -45,8 +44,108 @@ NOT_REFUSED_FOR = frozenset({PERSON_DEAD, ALREADY_ATTACHED})
 
 @dataclass(frozen=True)
 class Refused:
+    """One reason of a refused decision: its code, its parameters (JSON values: ISO dates,
+    numbers, document codes) and the message in the language active when it was made. A refusal
+    stores the code and parameters (`stored`) and is explained again in the reader's or the
+    printed form's language (`explain`)."""
+
     code: str
     message: str
+    params: Mapping = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def stored(self) -> dict:
+        """What a motivated refusal keeps of this reason (`Refusal.reasons`): the code and the
+        parameters, and the message itself only when they cannot word it (a reason made without
+        the parameters its explanation names)."""
+        entry = {"code": self.code, "params": dict(self.params)}
+        if explain(self.code, self.params) is None:
+            entry["text"] = self.message
+        return entry
+
+
+def _iso(day: datetime.date) -> str:
+    return day.isoformat()
+
+
+def _date_text(value: str) -> str:
+    return f"{datetime.date.fromisoformat(value):%d.%m.%Y}"
+
+
+# The explanation of each reason code, English source with named parameters (translated when it
+# is read): dates are ISO in the parameters and shown as dd.mm.yyyy; `documents` is a list of
+# codes of DOCUMENTS, shown by their labels.
+EXPLANATIONS = {
+    PERSON_DEAD: gettext_lazy("The person died on %(date)s."),
+    NO_RULE_RECORDED: gettext_lazy(
+        "No rule of attachment under this ground is recorded for %(date)s: a rules "
+        "administrator can enter the earlier wording."
+    ),
+    REPRESENTATIVE_WITHOUT_DOCUMENT: gettext_lazy(
+        "The legal representative is recorded, but the identity document of the "
+        "legal representative is not recorded: record it on the representative's card."
+    ),
+    MINOR_WITHOUT_REPRESENTATIVE: gettext_lazy(
+        "No legal representative is recorded for this person under 18: a child is "
+        "attached with a recorded legal representative and their identity document."
+    ),
+    ORGANIZATION_MAY_NOT_ATTACH: gettext_lazy(
+        "On this date the organization holds neither a Fund purchase contract nor an "
+        "information system integrated with the Ministry's (§4)."
+    ),
+    GROUND_NOT_ALLOWED: gettext_lazy("This ground is not open to the person's legal category (§3-1, §11)."),
+    CHANNEL_NOT_ALLOWED: gettext_lazy("This ground cannot be applied for through this channel (§11)."),
+    NOT_INSURED: gettext_lazy("Under this ground the person must be insured in the CSHI on the date (§3-1)."),
+    NO_CONTRACT: gettext_lazy("No VMI or IMI contract valid on the date names this organization (§9-1)."),
+    NOT_ATTACHED_BY_COMMISSION: gettext_lazy(
+        "Ground 5 contests an attachment made by the regional commission; the person has none."
+    ),
+    CAMPAIGN_CLOSED: gettext_lazy("The date is outside the attachment campaign of the ATU (§10.3)."),
+    OUTSIDE_ATU: gettext_lazy("The organization is outside the ATU of the person's residence (§8)."),
+    FREE_CHOICE_LIMIT: gettext_lazy("The limit of free changes of organization is used up."),
+    ALREADY_ATTACHED: gettext_lazy("The person is already attached to this organization."),
+    LATER_ATTACHMENT: gettext_lazy(
+        "An attachment from %(date)s is already recorded; a change takes effect after it."
+    ),
+    DISTRICT_FULL: gettext_lazy(
+        "The district has %(count)s attached of %(capacity)s planned: the clinic head must confirm."
+    ),
+    DOCUMENTS_INCOMPLETE: gettext_lazy("Documents missing: %(list)s."),
+}
+# A reason with a parameter that changes its wording: (code, parameter) -> explanation.
+EXPLANATION_VARIANTS = {
+    (NO_CONTRACT, "ends_before_start"): gettext_lazy("The contract ends before the attachment would start."),
+}
+
+
+def explain(code: str, params: Mapping | None = None, text: str | None = None) -> str | None:
+    """The explanation of a reason in the active language (a printed form overrides it); `text`
+    (or None) when the code is unknown or the parameters do not fit its explanation."""
+    params = dict(params or {})
+    template = next(
+        (text for (c, name), text in EXPLANATION_VARIANTS.items() if c == code and name in params),
+        EXPLANATIONS.get(code),
+    )
+    if template is None:
+        return text
+    values = {}
+    for name, value in params.items():
+        if name == "date":
+            values[name] = _date_text(value)
+        elif name == "documents":
+            values["list"] = ", ".join(str(DOCUMENTS.get(c, c)) for c in value)
+        else:
+            values[name] = value
+    try:
+        return str(template) % values
+    except (KeyError, TypeError, ValueError):
+        return text
+
+
+def refused(code: str, **params) -> Refused:
+    """A reason of refusal with its parameters, explained in the active language."""
+    stored = {k: _iso(v) if isinstance(v, datetime.date) else v for k, v in params.items()}
+    return Refused(code, explain(code, stored) or code, stored)
 
 
 @dataclass(frozen=True)
@@ -82,7 +181,7 @@ class Facts:
     district_attached: int | None = None
     district_capacity: int | None = None
     over_capacity_confirmed: bool = False
-    missing_documents: Sequence[str] = ()
+    missing_documents: Sequence[str] = ()  # codes of DOCUMENTS
 
 
 @dataclass
@@ -341,100 +440,42 @@ def decide(
     refuse = decision.refusals.append
 
     if facts.date_of_death is not None and facts.date_of_death <= on:
-        refuse(
-            Refused(
-                PERSON_DEAD, _("The person died on %(date)s.") % {"date": f"{facts.date_of_death:%d.%m.%Y}"}
-            )
-        )
+        refuse(refused(PERSON_DEAD, date=facts.date_of_death))
         return decision
     if not rule_recorded(ground_rules, ground_code=ground_code, on=on):
-        refuse(
-            Refused(
-                NO_RULE_RECORDED,
-                _(
-                    "No rule of attachment under this ground is recorded for %(date)s: a rules "
-                    "administrator can enter the earlier wording."
-                )
-                % {"date": f"{on:%d.%m.%Y}"},
-            )
-        )
+        refuse(refused(NO_RULE_RECORDED, date=on))
         return decision
     if is_minor(facts.birth_date, on) and not facts.has_representative_with_document:
         if facts.representative_recorded:
-            refuse(
-                Refused(
-                    REPRESENTATIVE_WITHOUT_DOCUMENT,
-                    _(
-                        "The legal representative is recorded, but the identity document of the "
-                        "legal representative is not recorded: record it on the representative's card."
-                    ),
-                )
-            )
+            refuse(refused(REPRESENTATIVE_WITHOUT_DOCUMENT))
         else:
-            refuse(
-                Refused(
-                    MINOR_WITHOUT_REPRESENTATIVE,
-                    _(
-                        "No legal representative is recorded for this person under 18: a child is "
-                        "attached with a recorded legal representative and their identity document."
-                    ),
-                )
-            )
+            refuse(refused(MINOR_WITHOUT_REPRESENTATIVE))
     if not facts.organization_may_attach:
-        refuse(
-            Refused(
-                ORGANIZATION_MAY_NOT_ATTACH,
-                _(
-                    "On this date the organization holds neither a Fund purchase contract nor an "
-                    "information system integrated with the Ministry's (§4)."
-                ),
-            )
-        )
+        refuse(refused(ORGANIZATION_MAY_NOT_ATTACH))
 
     rule = ground_rule(ground_rules, category=facts.category, ground_code=ground_code, on=on)
     if rule is None:
-        refuse(
-            Refused(
-                GROUND_NOT_ALLOWED, _("This ground is not open to the person's legal category (§3-1, §11).")
-            )
-        )
+        refuse(refused(GROUND_NOT_ALLOWED))
         return decision
     if channel not in rule.channels:
-        refuse(
-            Refused(CHANNEL_NOT_ALLOWED, _("This ground cannot be applied for through this channel (§11)."))
-        )
+        refuse(refused(CHANNEL_NOT_ALLOWED))
     if rule.condition == GroundCondition.CSHI_INSURED and not facts.insured:
-        refuse(
-            Refused(
-                NOT_INSURED,
-                _("Under this ground the person must be insured in the CSHI on the date (§3-1)."),
-            )
-        )
+        refuse(refused(NOT_INSURED))
     if rule.condition == GroundCondition.CONTRACT:
         if facts.contract_valid_to is None:
-            refuse(
-                Refused(
-                    NO_CONTRACT,
-                    _("No VMI or IMI contract valid on the date names this organization (§9-1)."),
-                )
-            )
+            refuse(refused(NO_CONTRACT))
         else:
             decision.ends_on = facts.contract_valid_to
     current = held_on(facts.attachments, on)
     if rule.condition == GroundCondition.COMMISSION_ATTACHMENT and (
         current is None or current.channel != Channel.ACT
     ):
-        refuse(
-            Refused(
-                NOT_ATTACHED_BY_COMMISSION,
-                _("Ground 5 contests an attachment made by the regional commission; the person has none."),
-            )
-        )
+        refuse(refused(NOT_ATTACHED_BY_COMMISSION))
     # The campaign window on the day of receipt (when it was open, `takes_effect_on` moved `on`).
     receipt_rule = ground_rule(ground_rules, category=facts.category, ground_code=ground_code, on=received_on)
     campaign = receipt_rule is not None and receipt_rule.campaign_only
     if campaign and campaign_window(windows, person_katos=facts.person_katos, on=received_on) is None:
-        refuse(Refused(CAMPAIGN_CLOSED, _("The date is outside the attachment campaign of the ATU (§10.3).")))
+        refuse(refused(CAMPAIGN_CLOSED))
     if rule.residence_atu and not has_act:
         level = comparison_level(levels, in_city=facts.person_in_city, on=on)
         if not within_atu(
@@ -443,44 +484,28 @@ def decide(
             level=level,
             border_neighbour_katos=facts.border_neighbour_katos,
         ):
-            refuse(
-                Refused(
-                    OUTSIDE_ATU,
-                    _("The organization is outside the ATU of the person's residence (§8)."),
-                )
-            )
+            refuse(refused(OUTSIDE_ATU))
     recent_starts = [(a.ground_code, a.valid_from) for a in facts.attachments]
     if free_choice_exceeded(limits, ground_code=ground_code, recent_starts=recent_starts, on=on):
-        refuse(Refused(FREE_CHOICE_LIMIT, _("The limit of free changes of organization is used up.")))
+        refuse(refused(FREE_CHOICE_LIMIT))
 
     starts_on = decision.starts_on
     if decision.ends_on is not None and decision.ends_on < starts_on:
-        refuse(Refused(NO_CONTRACT, _("The contract ends before the attachment would start.")))
+        refuse(refused(NO_CONTRACT, ends_before_start=True))
     previous = held_on(facts.attachments, starts_on)
     if previous is not None and previous.organization_id == facts.organization_id:
-        refuse(Refused(ALREADY_ATTACHED, _("The person is already attached to this organization.")))
+        refuse(refused(ALREADY_ATTACHED))
     later = min(
         (a for a in facts.attachments if a.valid_from >= starts_on), key=lambda a: a.valid_from, default=None
     )
     if later is not None:
-        refuse(
-            Refused(
-                LATER_ATTACHMENT,
-                _("An attachment from %(date)s is already recorded; a change takes effect after it.")
-                % {"date": f"{later.valid_from:%d.%m.%Y}"},
-            )
-        )
+        refuse(refused(LATER_ATTACHMENT, date=later.valid_from))
     full = district_full(attached=facts.district_attached, capacity=facts.district_capacity)
     if full is not None and not facts.over_capacity_confirmed:
         refuse(full)
     decision.ends_previous = previous
     if facts.missing_documents:
-        refuse(
-            Refused(
-                DOCUMENTS_INCOMPLETE,
-                _("Documents missing: %(list)s.") % {"list": ", ".join(facts.missing_documents)},
-            )
-        )
+        refuse(refused(DOCUMENTS_INCOMPLETE, documents=list(facts.missing_documents)))
     return decision
 
 
@@ -603,11 +628,7 @@ def district_full(*, attached: int | None, capacity: int | None) -> Refused | No
     confirmation (an attachment, or a change of district)."""
     if capacity is None or attached is None or attached < capacity:
         return None
-    return Refused(
-        DISTRICT_FULL,
-        _("The district has %(count)s attached of %(capacity)s planned: the clinic head must confirm.")
-        % {"count": attached, "capacity": capacity},
-    )
+    return refused(DISTRICT_FULL, count=attached, capacity=capacity)
 
 
 def decide_sql(

@@ -379,7 +379,7 @@ def refuse(request, pk):
             messages.warning(
                 request,
                 _("A motivated refusal was issued: %(reasons)s")
-                % {"reasons": " ".join(refusal.details.splitlines())},
+                % {"reasons": " ".join(refusal.explanation_lines())},
             )
             return redirect("attachment:refusal", pk=refusal.pk)
     # Not issued: the page again, with the reasons the rules give on what was posted.

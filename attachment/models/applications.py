@@ -105,7 +105,10 @@ class Application(models.Model):
 
 
 class Refusal(models.Model):
-    """A motivated refusal: printable, with its reason code and explanation."""
+    """A motivated refusal: printable, with its reason code and explanation. The explanation is
+    kept as the reasons' codes with their parameters (`reasons`) and worded when it is read, in
+    the page's or the printed form's language; refusals issued before that keep their text
+    (`details`, in the language it was written in) unless the text could be read back as codes."""
 
     person = models.ForeignKey(Person, models.PROTECT, related_name="refusals", verbose_name=_("person"))
     organization = models.ForeignKey(
@@ -124,7 +127,17 @@ class Refusal(models.Model):
         Ground, models.PROTECT, related_name="+", verbose_name=_("ground"), db_index=False
     )
     reason = models.ForeignKey(RefusalReason, models.PROTECT, related_name="+", verbose_name=_("reason"))
-    details = models.TextField(_("explanation"), blank=True)
+    reasons = models.JSONField(
+        _("reasons"),
+        default=list,
+        blank=True,
+        help_text=_("Each reason of the refusal: its code and parameters (dates, numbers, documents)."),
+    )
+    details = models.TextField(
+        _("explanation as written"),
+        blank=True,
+        help_text=_("The text of a refusal issued before its reasons were kept as codes."),
+    )
     on = models.DateField(_("attachment date asked for"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -144,6 +157,17 @@ class Refusal(models.Model):
 
     def __str__(self):
         return f"{self.person}: {self.reason}"
+
+    def explanation_lines(self) -> list[str]:
+        """One line per reason, in the active language (the printed form's, on a printed form)."""
+        from ..rules import explain  # the rules read these models
+
+        if self.reasons:
+            return [
+                explain(r.get("code", ""), r.get("params"), r.get("text")) or r.get("code", "")
+                for r in self.reasons
+            ]
+        return [line for line in self.details.splitlines() if line.strip()]
 
 
 class Coupon(models.Model):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from patients.models import Person
 from patients.services import person_lock, persons_lock, record_history
@@ -18,6 +19,8 @@ from ..models import Application, Attachment, Channel, District, Ground, Organiz
 from .attach import AttachmentRefused, attachment_create, attachment_decide
 
 BACKDATE_RECEIPT = "attachment.backdate_receipt"
+# The history reason of an issued refusal (shown translated; its reasons are the refusal's own).
+REFUSAL_ISSUED = gettext_noop("Motivated refusal issued")
 
 
 def receipt_date_error(*, user, received_on: datetime.date, birth_date: datetime.date, today: datetime.date):
@@ -94,19 +97,20 @@ def refusal_record(
     user,
     application: Application | None = None,
 ) -> Refusal:
-    """Write the motivated refusal (its first reason is the reason code; all are explained)."""
+    """Write the motivated refusal: its first reason is the reason code; every reason is kept as
+    its code and parameters, worded in the reader's language when it is shown or printed."""
     refusal = Refusal(
         person=person,
         organization=organization,
         application=application,
         ground=ground,
         reason=RefusalReason.objects.get(code=refusals[0].code),
-        details="\n".join(r.message for r in refusals),
+        reasons=[r.stored for r in refusals],
         on=on,
         created_by=user,
     )
     refusal.full_clean()
-    record_history(refusal, user=user, reason=refusals[0].message)
+    record_history(refusal, user=user, reason=REFUSAL_ISSUED)
     refusal.save()
     return refusal
 

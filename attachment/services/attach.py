@@ -73,7 +73,7 @@ def attachment_facts(
             needs_contract=ground.needs_contract,
             channel=channel,
         )
-        missing = [str(rules.DOCUMENTS[code]) for code in required if code not in documents]
+        missing = [code for code in required if code not in documents]
     facts = rules.Facts(
         birth_date=person.birth_date,
         date_of_death=person.date_of_death,

@@ -85,7 +85,8 @@ def test_motivated_refusal_is_recorded_with_reason_code_and_explanation(ref, cit
         application,
         registrar1,
     )
-    assert "§10.3" in refusal.details
+    assert refusal.reasons == [{"code": rules.CAMPAIGN_CLOSED, "params": {}}]
+    assert "§10.3" in " ".join(refusal.explanation_lines())
     assert application.status == Application.Status.REFUSED
     assert not Attachment.objects.exists()
 

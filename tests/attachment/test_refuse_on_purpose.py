@@ -209,7 +209,9 @@ def test_seed_004_the_explicit_refusal_records_every_reason_of_the_decision(
         registrar1,
         clinic1,
     )
-    assert "§10.3" in refusal.details and "identity document" in refusal.details
+    explanation = " ".join(refusal.explanation_lines())
+    assert "§10.3" in explanation and "identity document" in explanation
+    assert {"code": rules.DOCUMENTS_INCOMPLETE, "params": {"documents": ["identity"]}} in refusal.reasons
     application = Application.objects.get(person=walk_in)
     assert application.status == Application.Status.REFUSED
     assert refusal.application == application
