@@ -255,12 +255,9 @@ ADMIN_WRITES = {
         **kinds("ours", "                                        L    L    L    L    P    R"),
         **kinds("engine received recorded", "                    L    L    L    L    R    R"),
     },
-    # A history entry's page reverts the row to that version when posted; to a user who may not
-    # change the row it is shown read-only, and a POST saves nothing.
-    "simple_history": {
-        **kinds("ours system received recorded", "               L    L    L    L    P    F"),
-        **kinds("engine log", "                                  L    L    L    L    F    F"),
-    },
+    # A history entry's page is read-only: reverting is disabled (SIMPLE_HISTORY_REVERT_DISABLED),
+    # so the page offers no button and a POST is refused (patients.admin_base.HistoryAdmin).
+    "simple_history": kinds("ours system received recorded engine log", "  L    L    L    L    R    R"),
     "password_change": kinds("system", "                         L    L    L    L    P    R"),  # a user's
     # Reads that answer a POST as a GET: the list (no list_editable anywhere), the history, the
     # export form (a file), the redirect to the change page, a TOTP device's set-up page. The URL
