@@ -57,8 +57,8 @@ def _generate() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO attachment_organization (bin, name_kk, name_ru, atu_id, address, is_state)
-            VALUES (%(bin)s, 'Емхана', 'Поликлиника (выгрузка)', %(atu)s, '', TRUE)
+            INSERT INTO attachment_organization (bin, name_kk, name_ru, atu_id, address, phone, is_state)
+            VALUES (%(bin)s, 'Емхана', 'Поликлиника (выгрузка)', %(atu)s, '', '', TRUE)
             """,
             {"bin": BIN, "atu": atu_id},
         )

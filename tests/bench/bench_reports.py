@@ -44,9 +44,9 @@ def _generate() -> None:
             editor.remove_constraint(Attachment, one_per_date)
         cursor.execute(
             """
-            INSERT INTO attachment_organization (bin, name_kk, name_ru, atu_id, address, is_state)
+            INSERT INTO attachment_organization (bin, name_kk, name_ru, atu_id, address, phone, is_state)
             SELECT lpad((880000000000 + i)::text, 12, '0'), 'Емхана ' || i, 'Поликлиника ' || i,
-                   (%(atus)s::bigint[])[1 + i %% array_length(%(atus)s::bigint[], 1)], '', TRUE
+                   (%(atus)s::bigint[])[1 + i %% array_length(%(atus)s::bigint[], 1)], '', '', TRUE
               FROM generate_series(1, %(orgs)s) i
             """,
             {"atus": atu_ids, "orgs": ORGANIZATIONS},

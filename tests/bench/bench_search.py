@@ -69,8 +69,8 @@ def _generate() -> None:
         cursor.execute("SELECT setseed(0.2026)")
         cursor.execute(
             """
-            INSERT INTO attachment_organization (bin, name_kk, name_ru, atu_id, address, is_state)
-            VALUES (%(bin)s, 'Емхана (іздеу)', 'Поликлиника (поиск)', %(atu)s, '', TRUE)
+            INSERT INTO attachment_organization (bin, name_kk, name_ru, atu_id, address, phone, is_state)
+            VALUES (%(bin)s, 'Емхана (іздеу)', 'Поликлиника (поиск)', %(atu)s, '', '', TRUE)
             """,
             {"bin": BIN, "atu": atu_id},
         )
