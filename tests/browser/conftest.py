@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -86,3 +87,13 @@ def page(browser, request):
     context.close()
     assert not csp_errors, f"the browser blocked content under the Content-Security-Policy: {csp_errors}"
     assert not bad_responses, f"failed requests: {bad_responses}"
+
+
+@pytest.fixture
+def demo(db):
+    """The demo data (24 persons): its registrars, clinics, attachments and queue."""
+    from patients.models import Person
+
+    call_command("load_reference_data", verbosity=0)
+    call_command("demo_data", persons=24, verbosity=0)
+    return Person.objects.filter(residence_address__startswith="Демо").order_by("id")

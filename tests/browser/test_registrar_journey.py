@@ -93,13 +93,6 @@ class Desk:
         expect(self.page.locator("html")).to_have_attribute("lang", code)
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_reference_data", verbosity=0)
-    call_command("demo_data", persons=24, verbosity=0)
-    return Person.objects.filter(residence_address__startswith="Демо").order_by("id")
-
-
 def attachable(demo, organization) -> tuple[Person, Ground]:
     """A demo person the rules let registrar1's clinic attach today under a clinic ground with a
     district (the demo is deterministic; the rules decide which person fits on today's date)."""
