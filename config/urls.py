@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from attachment.views import coupon_verify, home
+from patients.converters import IdConverter
 
 
 class TokenConverter:
@@ -20,6 +21,8 @@ class TokenConverter:
 
 
 register_converter(TokenConverter, "token")
+# Every id in a path: `<id:pk>` (an int within bigint; the apps' URL patterns use it).
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", home, name="home"),

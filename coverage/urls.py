@@ -4,7 +4,7 @@ from . import views
 
 app_name = "coverage"
 urlpatterns = [
-    path("<int:pk>/entitlements/", views.person_entitlements, name="person_entitlements"),
-    path("<int:pk>/entitlements/usage/", views.usage_record, name="usage_record"),
-    path("<int:pk>/entitlements/leaflet/", views.person_leaflet, name="person_leaflet"),
+    path("<id:pk>/entitlements/", views.person_entitlements, name="person_entitlements"),
+    path("<id:pk>/entitlements/usage/", views.usage_record, name="usage_record"),
+    path("<id:pk>/entitlements/leaflet/", views.person_leaflet, name="person_leaflet"),
 ]

@@ -6,8 +6,8 @@ app_name = "patients"
 urlpatterns = [
     path("", views.person_search, name="search"),
     path("new/", views.person_create, name="person_create"),
-    path("<int:pk>/", views.person_detail, name="person_detail"),
-    path("<int:pk>/edit/", views.person_edit, name="person_edit"),
-    path("<int:pk>/history/", views.person_history, name="person_history"),
-    path("<int:pk>/add/<slug:kind>/", views.dependent_create, name="dependent_create"),
+    path("<id:pk>/", views.person_detail, name="person_detail"),
+    path("<id:pk>/edit/", views.person_edit, name="person_edit"),
+    path("<id:pk>/history/", views.person_history, name="person_history"),
+    path("<id:pk>/add/<slug:kind>/", views.dependent_create, name="dependent_create"),
 ]
