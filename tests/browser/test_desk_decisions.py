@@ -200,3 +200,51 @@ def test_detach_with_a_reason_from_the_administrators_list_ends_the_attachment(
     assert latest.history_user.username == "registrar1" and latest.history_change_reason
     with translation.override(language):
         expect(page.locator("main")).to_contain_text(reason.name)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_correcting_at_the_desk_district_change_then_a_death_ends_the_attachment(
+    page, live_server, demo, language
+):
+    clinic = Organization.objects.get(staff__user__username="registrar1")
+    today = timezone.localdate()
+    attachment = (
+        Attachment.objects.filter(organization=clinic, valid_from__lt=today, valid_to__isnull=True)
+        .exclude(district=None)
+        .order_by("pk")
+        .first()
+    )
+    assert attachment is not None, "the demo data attaches people to clinic 1's districts"
+    other = clinic.districts.exclude(pk=attachment.district_id).order_by("code").first()
+    assert other is not None, "clinic 1 has more than one district"
+    person = attachment.person
+    desk = Desk(page, live_server.url)
+    desk.log_in("registrar1")
+    desk.switch_language(language)
+
+    # Another district of the same clinic, with a reason for the history.
+    page.goto(f"{live_server.url}/attachments/{attachment.pk}/")
+    page.click(f"main a.button[href$='/attachments/{attachment.pk}/district/']")
+    expect(page.locator("main h2").first).to_have_text(text(language, "Change the district"))
+    page.select_option("#id_district", str(other.pk))
+    page.fill("#id_reason", "заявление от 03.12")
+    page.click("main form.form button[type=submit]")
+    page.wait_for_url(re.compile(rf"/attachments/{attachment.pk}/$"))
+    with translation.override(language):
+        expected = gettext("The attachment is now in district %(district)s.") % {"district": other}
+    expect(page.locator(".messages")).to_contain_text(expected)
+    attachment.refresh_from_db()
+    assert attachment.district == other and attachment.valid_to is None
+
+    # A death recorded from the attachments tab ends the attachment.
+    page.goto(f"{live_server.url}/attachments/persons/{person.pk}/")
+    page.click(f"main a.button[href$='/attachments/persons/{person.pk}/death/']")
+    expect(page.locator("main h2").first).to_have_text(text(language, "Record death"))
+    page.fill("#id_date_of_death", f"{today:%Y-%m-%d}")
+    page.fill("#id_reason", "свидетельство о смерти № 123")
+    page.click("main form.form button[type=submit]")
+    expect(page.locator(".messages")).to_contain_text(text(language, "The death was recorded."))
+    person.refresh_from_db()
+    attachment.refresh_from_db()
+    assert person.date_of_death == today
+    assert attachment.valid_to is not None and attachment.valid_to <= today
