@@ -14,7 +14,7 @@ import datetime
 
 from django.db.models import Q
 
-from patients.access import organization_id_of, sees_all_organizations
+from patients.access import may_change_for_person
 from patients.models import Person
 
 from .models import Attachment
@@ -34,16 +34,9 @@ def organizations_from(person: Person, on: datetime.date) -> set[int]:
 
 
 def may_record_death(user, person: Person, on: datetime.date) -> bool:
-    """May this user record that the person died on the date?"""
-    if not user.is_active or not user.has_perms(RECORD_DEATH):
-        return False
-    if sees_all_organizations(user):
-        return True
-    own = organization_id_of(user)
-    if own is None:
-        return False
-    organizations = organizations_from(person, on)
-    return not organizations or own in organizations
+    """May this user record that the person died on the date? (`organizations_from` is the answer
+    `may_change_for_person` asks, registered in `AttachmentConfig.ready`.)"""
+    return may_change_for_person(user, person, on=on, perms=RECORD_DEATH)
 
 
 def may_record_death_on_some_date(user, person: Person, today: datetime.date) -> bool:

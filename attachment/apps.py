@@ -13,3 +13,10 @@ class AttachmentConfig(AppConfig):
         for model in ("attachment", "application", "refusal"):
             person_records_register(f"attachment.{model}", "person_id")
         person_records_register("attachment.coupon", "attachment__person_id")
+
+        from patients.access import person_organizations_register
+
+        from .access import organizations_from
+
+        # Whose staff change what a person's clinic keeps for them (patients.access).
+        person_organizations_register(organizations_from)

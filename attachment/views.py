@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from patients import services as patient_services
 from patients.access import (
+    may_change_for_person,
     organization_id_of,
     person_for_page,
     person_record_for_page,
@@ -169,10 +171,11 @@ def _representatives_without_document(person: Person):
 
 
 def refusal_reasons(
-    person: Person, refusals, *, on: datetime.date, member: Person | None = None
+    person: Person, refusals, *, on: datetime.date, member: Person | None = None, user=None
 ) -> list[dict]:
     """The reasons of a refused decision as the attach pages show them: each with where it is
-    fixed (a link and what it leads to), when the product has such a page."""
+    fixed (a link and what it leads to), when the product has such a page (and `user` may open
+    it, for the pages that ask)."""
     reasons = []
     for refused in refusals:
         links: list[tuple[str, str]] = []
@@ -189,7 +192,18 @@ def refusal_reasons(
             )
             links.append((url, _("The current attachment")))
         elif refused.code == rules.REPRESENTATIVE_WITHOUT_DOCUMENT:
+            may_edit = user is not None and may_change_for_person(
+                user, person, on=timezone.localdate(), perms=patient_services.CHANGE_REPRESENTATIVE
+            )
             for link in _representatives_without_document(person):
+                if may_edit:
+                    links.append(
+                        (
+                            reverse("patients:representative_edit", args=[link.pk]),
+                            _("Choose or record the document of %(name)s")
+                            % {"name": link.representative.full_name},
+                        )
+                    )
                 links.append(
                     (
                         reverse("patients:person_detail", args=[link.representative_id]),
@@ -343,7 +357,7 @@ def attach(request, pk):
             result = _submit(request, person, application, data, refuse=False)
         except services.AttachmentRefused as refused:
             form.add_error(None, _("Nothing was written: correct what is listed below, then decide again."))
-            reasons = refusal_reasons(person, refused.refusals, on=data["on"])
+            reasons = refusal_reasons(person, refused.refusals, on=data["on"], user=request.user)
             issuable = rules.refusal_issuable(refused.refusals)
         except ValidationError as error:
             form.add_error(None, error)
@@ -397,7 +411,7 @@ def refuse(request, pk):
             over_capacity_confirmed=bool(cleaned.get("confirm_over_capacity")),
             documents=cleaned.get("documents") or [],
         )
-        reasons = refusal_reasons(person, decision.refusals, on=cleaned["on"])
+        reasons = refusal_reasons(person, decision.refusals, on=cleaned["on"], user=request.user)
         issuable = decision.refusal_issuable
     return _attach_page(
         request, person, form, application=application, reasons=reasons, refusal_issuable=issuable
@@ -439,7 +453,7 @@ def family_attach(request, pk):
                 _("Nobody was attached: correct what is listed below for each member, then attach again."),
             )
             for member, refusals in refused.refused.items():
-                reasons += refusal_reasons(member, refusals, on=data["on"], member=member)
+                reasons += refusal_reasons(member, refusals, on=data["on"], member=member, user=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:

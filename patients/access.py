@@ -10,6 +10,7 @@ attached lists and change attachments only of their own organization. Rules admi
 auditors see every organization; auditors change nothing.
 """
 
+import datetime
 import ipaddress
 from collections.abc import Callable, Iterable
 
@@ -133,6 +134,37 @@ def require_act_for(user, organization_id, perm: str = "attachment.change_attach
         raise PermissionDenied(_("You may not change data of this organization."))
 
 
+# The organizations a person belongs to on a date or later (attached there then, or from a later
+# date): the attachment app registers the answer (`AppConfig.ready`), so `patients` never imports
+# it. Until it does, a person belongs to none.
+_person_organizations: list[Callable[[Person, datetime.date], set[int]]] = []
+
+
+def person_organizations_register(answer: Callable[[Person, datetime.date], set[int]]) -> None:
+    _person_organizations[:] = [answer]
+
+
+def person_organizations(person: Person, on: datetime.date) -> set[int]:
+    """Ids of the organizations the person is attached to on the date or later."""
+    return set().union(*(answer(person, on) for answer in _person_organizations))
+
+
+def may_change_for_person(user, person: Person, *, on: datetime.date, perms: Iterable[str]) -> bool:
+    """May this user change what the person's clinic keeps for them (a legal representation)?
+    Staff of an organization the person is attached to on the date or later, a rules administrator
+    for anyone, and any member of staff when the person is attached nowhere (the clinic the person
+    applies to needs it); always with the permissions named."""
+    if not user.is_active or not user.has_perms(perms):
+        return False
+    if sees_all_organizations(user):
+        return True
+    own = organization_id_of(user)
+    if own is None:
+        return False
+    organizations = person_organizations(person, on)
+    return not organizations or own in organizations
+
+
 # The access log: every page that shows a person's data, by URL name, with the name auditors read.
 # tests/patients/test_access_log_pages.py walks the URLconf: a person page missing here fails.
 PERSON_PAGES = {
@@ -143,6 +175,7 @@ PERSON_PAGES = {
     "patients:person_history": _("person history tab"),
     "patients:person_create": _("new person form (likely duplicates listed)"),
     "patients:dependent_create": _("person's document, representative, contract or period form"),
+    "patients:representative_edit": _("legal representative edit form"),
     "attachment:person": _("person's attachments tab"),
     "attachment:attach": _("attach form"),
     "attachment:refuse": _("motivated refusal form"),

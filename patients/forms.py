@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .iin import is_valid_iin, parse_iin
+from .iin import parse_iin
 from .models import (
     ContingentFlag,
     FamilyLink,
@@ -14,6 +14,7 @@ from .models import (
     Sex,
 )
 from .selectors import IIN_PREFIX_MIN
+from .services import NewDocument
 from .validators import normalize_text, validate_no_invisible_characters
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -196,29 +197,52 @@ class PersonByIinField(IinField):
 
 
 class RepresentativeForm(CleanTextMixin, forms.ModelForm):
+    """A legal representative of the child: who (by IIN, when added), how related, the document
+    proving it, and which of the representative's identity documents the clinic saw (or a new one,
+    `RepresentativeDocumentForm`, recorded with it). `representative` is the person whose
+    documents are offered: the one of the record edited, or the one whose IIN was typed."""
+
     representative = PersonByIinField(label=_("Representative's IIN"))
     reason = ReasonField()
 
     class Meta:
         model = LegalRepresentative
         fields = ["representative", "relationship", "document", "authority_document"]
+        widgets = {"document": forms.RadioSelect}
 
-    def __init__(self, *args, child, **kwargs):
+    def __init__(self, *args, child, representative: Person | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.child = child
-        self.fields["document"].queryset = IdentityDocument.objects.none()
-        self.fields["document"].help_text = _("Chosen from the representative's documents after saving.")
-        # The representative's documents, once the IIN typed is a valid one (raw input never
-        # reaches a query: it may hold anything, a NUL included).
-        typed = self.data.get("representative", "")
-        if is_valid_iin(typed):
-            self.fields["document"].queryset = IdentityDocument.objects.filter(person__iin=typed)
+        if self.instance.pk:
+            del self.fields["representative"]  # another representative is another record
+            representative = self.instance.representative
+        document = self.fields["document"]
+        document.empty_label = _("none of them")
+        document.queryset = (
+            representative.documents.order_by("-issued_on", "pk")
+            if representative is not None
+            else IdentityDocument.objects.none()
+        )
+        document.help_text = (
+            _("Or record a new document of the representative below.")
+            if representative is not None
+            else _("Type the IIN and press “Show their documents”, or record a new one below.")
+        )
 
     def clean(self):
         data = super().clean()
         rep, document = data.get("representative"), data.get("document")
         if rep and rep.pk == self.instance.child_id:
             self.add_error("representative", _("A person cannot represent themselves."))
+        elif (
+            rep
+            and not self.instance.pk
+            and LegalRepresentative.objects.filter(child=self.instance.child_id, representative=rep).exists()
+        ):
+            self.add_error(
+                "representative",
+                _("This person is already recorded as a legal representative: change that record instead."),
+            )
         if rep and document and document.person_id != rep.pk:
             self.add_error("document", _("This document belongs to someone else."))
         return data
@@ -296,6 +320,21 @@ class NewPersonDocumentForm(CleanTextMixin, forms.Form):
         """The document's fields for `services.document_create`, or None when none was entered."""
         data = self.cleaned_data
         return {"kind": data["kind"], "number": data["number"]} if data.get("kind") else None
+
+
+class RepresentativeDocumentForm(NewPersonDocumentForm):
+    """A new identity document of the legal representative, typed on the representative's form
+    and recorded with it (`services.NewDocument`)."""
+
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].label = _("New document of the representative")
+
+    def new_document(self) -> NewDocument | None:
+        document = self.document()
+        return NewDocument(**document, issued_on=self.cleaned_data.get("issued_on")) if document else None
 
 
 class DuplicateCheckForm(forms.Form):

@@ -2,9 +2,10 @@
 
 import contextlib
 import datetime
+from dataclasses import dataclass
 
 import psycopg
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import QuerySet
 from django.db.transaction import TransactionManagementError
@@ -180,6 +181,61 @@ def document_create(
     return _record_add(document, person=person, user=user, reason=reason)
 
 
+@dataclass(frozen=True)
+class NewDocument:
+    """An identity document recorded together with another record (the representative's)."""
+
+    kind: str
+    number: str
+    issued_on: datetime.date | None = None
+
+
+# What editing a representation needs besides the user's organization (patients.access).
+CHANGE_REPRESENTATIVE = ("patients.change_legalrepresentative",)
+ADD_DOCUMENT = "patients.add_identitydocument"
+
+
+def _representation_lock(*, child_id: int, representative_id: int) -> None:
+    """The child and the representative, in the one lock order (persons_lock: by id), so that two
+    changes naming the same two persons from either side never wait for each other in a circle."""
+    persons_lock(Person.objects.filter(pk__in=[child_id, representative_id]))
+
+
+def _representative_document(
+    *,
+    representative: Person,
+    user,
+    reason: str,
+    document: IdentityDocument | None,
+    new_document: NewDocument | None,
+) -> IdentityDocument | None:
+    """The document the representation names: one of the representative's own, or the new one
+    recorded for them now (both persons locked by the caller), with its history row."""
+    if new_document is None:
+        if document is not None and document.person_id != representative.pk:
+            raise ValidationError({"document": _("This document belongs to someone else.")})
+        return document
+    if document is not None:
+        raise ValidationError(
+            {"document": _("Choose one of the recorded documents or enter a new one, not both.")}
+        )
+    record = IdentityDocument(
+        person=representative,
+        kind=new_document.kind,
+        number=new_document.number,
+        issued_on=new_document.issued_on,
+    )
+    try:
+        return _record_add(record, person=representative, user=user, reason=reason)
+    except ValidationError as error:
+        # The new document's own fields are not the representation's: one message for the form.
+        raise ValidationError(
+            _("The representative's new document was not recorded: %(error)s")
+            % {"error": " ".join(error.messages)},
+            code="new_document",
+        ) from None
+
+
 @transaction.atomic(durable=True)
 def representative_create(
     *,
@@ -189,17 +245,70 @@ def representative_create(
     representative: Person,
     relationship: str,
     document: IdentityDocument | None = None,
+    new_document: NewDocument | None = None,
     authority_document: str = "",
 ) -> LegalRepresentative:
-    """A legal representative of the child (the child's row is the one locked)."""
+    """A legal representative of the child, naming one of the representative's identity documents
+    or a new one recorded for them here (the child and the representative locked, by id)."""
+    _representation_lock(child_id=child.pk, representative_id=representative.pk)
     link = LegalRepresentative(
         child=child,
         representative=representative,
         relationship=relationship,
-        document=document,
         authority_document=authority_document,
     )
+    link.full_clean(exclude=["document"])  # a duplicate or self-representation records no document
+    link.document = _representative_document(
+        representative=representative, user=user, reason=reason, document=document, new_document=new_document
+    )
     return _record_add(link, person=child, user=user, reason=reason)
+
+
+@transaction.atomic(durable=True)
+def representative_update(
+    *,
+    link: LegalRepresentative,
+    user,
+    reason: str,
+    relationship: str,
+    document: IdentityDocument | None = None,
+    new_document: NewDocument | None = None,
+    authority_document: str = "",
+    on: datetime.date,
+) -> LegalRepresentative:
+    """Correct a legal representation: the relationship, the document proving it and the
+    representative's identity document (one of theirs, or a new one recorded for them here). Both
+    persons are locked first (by id), then the representation; only staff of an organization the
+    child is attached to on `on` or later, a rules administrator, or anyone when the child is
+    attached nowhere (`patients.access.may_change_for_person`)."""
+    from .access import may_change_for_person  # access writes the access log through this module
+
+    _representation_lock(child_id=link.child_id, representative_id=link.representative_id)
+    try:
+        locked = (
+            LegalRepresentative.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("child", "representative")
+            .get(pk=link.pk)
+        )
+    except LegalRepresentative.DoesNotExist:
+        raise ValidationError(_("This legal representative has been removed meanwhile.")) from None
+    perms = CHANGE_REPRESENTATIVE + ((ADD_DOCUMENT,) if new_document else ())
+    if not may_change_for_person(user, locked.child, on=on, perms=perms):
+        raise PermissionDenied(_("You may not change the legal representatives of this person."))
+    locked.relationship = relationship
+    locked.authority_document = authority_document
+    locked.full_clean(exclude=["document"])
+    locked.document = _representative_document(
+        representative=locked.representative,
+        user=user,
+        reason=reason,
+        document=document,
+        new_document=new_document,
+    )
+    locked.full_clean()
+    record_history(locked, user=user, reason=reason)
+    locked.save()
+    return locked
 
 
 @transaction.atomic(durable=True)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<id:pk>/edit/", views.person_edit, name="person_edit"),
     path("<id:pk>/history/", views.person_history, name="person_history"),
     path("<id:pk>/add/<slug:kind>/", views.dependent_create, name="dependent_create"),
+    path("representatives/<id:pk>/", views.representative_edit, name="representative_edit"),
 ]

@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import forms, services
-from .access import person_for_page, persons_listed
+from .access import may_change_for_person, person_for_page, persons_listed
 from .history import person_timeline
+from .iin import is_valid_iin
+from .models import LegalRepresentative, Person
 from .selectors import SEARCH_LIMIT, DuplicateSignal, likely_duplicates
 from .selectors import person_search as person_search_rows
 
@@ -54,6 +56,9 @@ def person_detail(request, pk):
     context = {
         "person": person,
         "tab": "card",
+        "may_edit_representatives": may_change_for_person(
+            request.user, person, on=timezone.localdate(), perms=services.CHANGE_REPRESENTATIVE
+        ),
         "documents": person.documents.all(),
         "representatives": person.representatives.select_related("representative", "document"),
         "family": person.family_links.select_related("relative"),
@@ -203,8 +208,9 @@ def dependent_create(request, pk, kind):
     if not request.user.has_perm(perm):
         raise PermissionDenied
     person = person_for_page(request, pk, params={"kind": kind})
-    kwargs = {"child": person} if kind == "representative" else {}
-    form = form_class(request.POST or None, **kwargs)
+    if kind == "representative":
+        return _representative_page(request, person)
+    form = form_class(request.POST or None)
     # The form checks the record as it would be stored; the service checks it again under the
     # person's lock and writes it.
     setattr(form.instance, owner_field, person)
@@ -220,3 +226,91 @@ def dependent_create(request, pk, kind):
             messages.success(request, _("Saved."))
             return redirect("patients:person_detail", pk=person.pk)
     return render(request, "patients/dependent_form.html", {"form": form, "person": person, "kind": kind})
+
+
+@permission_required("patients.change_legalrepresentative", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def representative_edit(request, pk):
+    """Correct a legal representative of a person (from the card's list): relationship, the document
+    proving it, the representative's identity document. The staff of an organization the person is
+    attached to today or later, a rules administrator, anyone when the person is attached nowhere;
+    asked before the page shows anything (`may_change_for_person`)."""
+    link = get_object_or_404(LegalRepresentative.objects.select_related("child"), pk=pk)
+    if not may_change_for_person(
+        request.user, link.child, on=timezone.localdate(), perms=services.CHANGE_REPRESENTATIVE
+    ):
+        raise PermissionDenied(_("You may not change the legal representatives of this person."))
+    person = person_for_page(request, link.child_id)
+    return _representative_page(request, person, link)
+
+
+def _typed_representative(request, child: Person) -> Person | None:
+    """The person whose IIN was typed as the representative's (raw input never reaches a query:
+    it may hold anything, a NUL included); their documents are offered, so their read is logged."""
+    typed = "".join(request.POST.get("representative", "").split())
+    if not is_valid_iin(typed):
+        return None
+    pk = Person.objects.filter(iin=typed).values_list("pk", flat=True).first()
+    if pk is None:
+        return None
+    return person_for_page(request, pk, params={"representative_of": child.pk})
+
+
+def _representative_page(request, person: Person, link: LegalRepresentative | None = None):
+    """The add and the edit page of a legal representative: one of the representative's documents
+    picked, or a new one typed here and recorded by the same service (both persons locked). On the
+    add page "Show their documents" offers the documents of the IIN typed, writing nothing."""
+    if link is not None:
+        representative = person_for_page(
+            request, link.representative_id, params={"representative_of": person.pk}
+        )
+        link.representative = representative
+    else:
+        representative = _typed_representative(request, person) if request.method == "POST" else None
+    data = request.POST or None
+    if link is None and request.method == "POST" and "show_documents" in request.POST:
+        data = None  # only the documents of the IIN typed: the form comes back as typed, unchecked
+        if representative is None:
+            messages.error(request, _("No person with this IIN is in the register; register them first."))
+    initial = request.POST.dict() if data is None and request.method == "POST" else {}
+    form = forms.RepresentativeForm(
+        data, child=person, representative=representative, instance=link, initial=initial
+    )
+    document_form = forms.RepresentativeDocumentForm(data, prefix="new_document", initial=_prefixed(initial))
+    if data is not None and form.is_valid() & document_form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "reason"}
+        common = {
+            "user": request.user,
+            "reason": form.cleaned_data["reason"],
+            "new_document": document_form.new_document(),
+        }
+        try:
+            if link is None:
+                services.representative_create(child=person, **common, **fields)
+            else:
+                services.representative_update(link=link, on=timezone.localdate(), **common, **fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("patients:person_detail", pk=person.pk)
+    context = {
+        "form": form,
+        "document_form": document_form,
+        "person": person,
+        "link": link,
+        "representative": representative,
+        # Adding a representative recorded already: the page links to their record.
+        "existing": (
+            LegalRepresentative.objects.filter(child=person, representative=representative).first()
+            if link is None and representative is not None
+            else None
+        ),
+    }
+    return render(request, "patients/representative_form.html", context)
+
+
+def _prefixed(initial: dict) -> dict:
+    """The new document's fields of a form posted back unchecked, by their names in its form."""
+    prefix = "new_document-"
+    return {name[len(prefix) :]: value for name, value in initial.items() if name.startswith(prefix)}

@@ -58,6 +58,9 @@ EXPECTED = {
     "patients:person_edit": row("       302  200  200  200  200   403"),
     "patients:person_history": row("    302  200  200  200  200   200"),
     "patients:dependent_create": row("  302  200  200  200  200   403"),
+    # The world's representative is of a child attached nowhere: any writer corrects it (a child
+    # attached to a clinic, only its staff: tests/test_write_matrix.py).
+    "patients:representative_edit": row("302  200  200  200  200   403"),
     # The admin is for administrators and auditors only (is_staff).
     "admin:index": row("                302  302  302  302  200   200"),
     "admin:login": row("                200  200  200  200  302   302"),

@@ -232,6 +232,21 @@ def registrar_pages(registrar_client, clinic1, district1, registrar1):
     ]
     for kind in ("document", "representative", "family", "contingent", "insured", "contract"):
         pages.append(("get", reverse("patients:dependent_create", args=[person.pk, kind]), None))
+    representation = child.representatives.get()
+    pages += [
+        ("get", reverse("patients:representative_edit", args=[representation.pk]), None),
+        # The representative's documents listed, and the record that exists already named.
+        (
+            "post",
+            reverse("patients:dependent_create", args=[child.pk, "representative"]),
+            {"representative": person.iin, "show_documents": "1"},
+        ),
+        (
+            "post",
+            reverse("patients:dependent_create", args=[child.pk, "representative"]),
+            {"representative": person.iin, "relationship": "parent", "reason": "Құжат"},
+        ),
+    ]
     pages += attachment_and_entitlement_pages(person, child, clinic1, district1, registrar1)
     return pages
 

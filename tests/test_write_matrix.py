@@ -122,6 +122,13 @@ WRITES = {
         for kind in ("document", "representative", "family", "contingent", "insured", "contract")
         for target in ("c1", "c2", "none")
     },
+    # Correcting a legal representative (relationship, documents): what the person's clinic keeps
+    # for their care, so the staff of the clinic the person is attached to, or anyone on staff when
+    # they are attached nowhere (patients.access.may_change_for_person); another clinic's
+    # registrar is refused. Adding one stays open to every registrar (the rows above).
+    ("patients:representative_edit", "", "c1"): cells("          L    W    R    W    W    R"),
+    ("patients:representative_edit", "", "c2"): cells("          L    R    W    R    W    R"),
+    ("patients:representative_edit", "", "none"): cells("        L    W    W    W    W    R"),
     # Attaching is free choice (§4): any registrar attaches anyone, wherever they are attached now,
     # to their own clinic, never to another one (the form offers only the own clinic; a rules
     # administrator may choose any). The person lives where the clinic serves; a person attached
@@ -455,6 +462,20 @@ def build_dependent(kind) -> Builder:
     return build
 
 
+def build_representative_edit(scene, target):
+    """The target's representative (the world's person) recorded without a document, corrected
+    with a new document of the representative typed on the form."""
+    link = LegalRepresentative.objects.create(
+        child=scene.person(target), representative=scene.world["patients.Person"], relationship="parent"
+    )
+    return reverse("patients:representative_edit", args=[link.pk]), {
+        "relationship": LegalRepresentative.Relationship.GUARDIAN,
+        "new_document-kind": IdentityDocument.Kind.PASSPORT_KZ,
+        "new_document-number": "R77",
+        **reason(),
+    }
+
+
 def clinic_of(scene, variant):
     return scene.clinic1 if variant == "to clinic 1" else scene.clinic2
 
@@ -603,6 +624,7 @@ BUILDERS: dict[tuple[str, str], Builder] = {
         for v in ("clinic 1", "clinic 2")
     },
     **{("attachment:family", v): build_family(v) for v in ("to clinic 1", "to clinic 2")},
+    ("patients:representative_edit", ""): build_representative_edit,
     ("attachment:coupon_issue", ""): build_coupon_issue,
     ("attachment:district_change", ""): build_district_change,
     ("attachment:detach", ""): build_detach,

@@ -265,6 +265,7 @@ ADMIN_MODELS = {
 
 # Pages about one object other than the person: route name -> the world() object their pk names.
 OBJECT_OF_ROUTE = {
+    "patients:representative_edit": "patients.LegalRepresentative",
     "attachment:detail": "attachment.Attachment",
     "attachment:coupon_issue": "attachment.Attachment",
     "attachment:district_change": "attachment.Attachment",

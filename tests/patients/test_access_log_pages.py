@@ -77,6 +77,13 @@ WALK = {
     "patients:person_detail": Visit("registrar1", _person_url("patients:person_detail")),
     "patients:person_edit": Visit("registrar1", _person_url("patients:person_edit")),
     "patients:person_history": Visit("registrar1", _person_url("patients:person_history")),
+    # The child's data and the representative's documents: one row for each of the two.
+    "patients:representative_edit": Visit(
+        "registrar1",
+        lambda w: reverse("patients:representative_edit", args=[w["patients.LegalRepresentative"].pk]),
+        LISTED,
+        listed=lambda w: {w["patients.LegalRepresentative"].child, w["patients.Person"]},
+    ),
     "attachment:list": Visit("registrar1", lambda w: reverse("attachment:list"), LISTED),
     "attachment:queue": Visit("registrar1", lambda w: reverse("attachment:queue"), LISTED, listed=_waiting),
     "attachment:person": Visit("registrar1", _person_url("attachment:person")),

@@ -112,6 +112,23 @@ FORMS = {
         data=lambda ctx: {"representative": ctx["person"].iin, "relationship": "parent", "reason": "Shown"},
         written=lambda: (LegalRepresentative.objects.count(), history_rows()),
     ),
+    # Correcting it, with a new document of the representative typed on the same form.
+    "representative_edit": FormCase(
+        url=lambda ctx: reverse("patients:representative_edit", args=[ctx["link"].pk]),
+        data=lambda ctx: {
+            "relationship": "guardian",
+            "authority_document": "Guardianship decision 12",
+            "new_document-kind": "id_card",
+            "new_document-number": "041234567",
+            "new_document-issued_on": "2020-04-01",
+            "reason": "Court",
+        },
+        written=lambda: (
+            list(LegalRepresentative.objects.values()),
+            IdentityDocument.objects.count(),
+            history_rows(),
+        ),
+    ),
     "family": FormCase(
         url=dependent("family"),
         data=lambda ctx: {"relative": ctx["child"].iin, "relation": "child", "reason": "Shown"},
@@ -221,6 +238,28 @@ CASES += [
         "relationship",
         "Select a valid choice. uncle is not one of the available choices.",
     ),
+    (
+        "representative_edit",
+        "relationship",
+        SCRIPT,
+        "relationship",
+        f"Select a valid choice. {SCRIPT} is not one of the available choices.",
+    ),
+    ("representative_edit", "authority_document", too_long(200)[0], "authority_document", too_long(200)[1]),
+    (
+        "representative_edit",
+        "authority_document",
+        f"Decision{ZERO_WIDTH_SPACE} 12",
+        "authority_document",
+        INVISIBLE,
+    ),
+    (
+        "representative_edit",
+        "document",
+        "abc",
+        "document",
+        "Select a valid choice. That choice is not one of the available choices.",
+    ),
     ("family", "relative", SCRIPT, "relative", "An IIN is exactly 12 digits."),
     ("contingent", "document", too_long(300)[0], "document", too_long(300)[1]),
     ("contingent", "document", f"Certificate{BOM}", "document", INVISIBLE),
@@ -249,11 +288,16 @@ CASES += [
 
 @pytest.fixture
 def ctx(clinic1):
+    child = PersonFactory(born=datetime.date(2015, 5, 5), sex="F")
     return {
         "person": PersonFactory(born=datetime.date(1985, 3, 14)),
-        "child": PersonFactory(born=datetime.date(2015, 5, 5), sex="F"),
+        "child": child,
         "insurer": InsurerFactory(),
         "clinic": clinic1,
+        # A representative of the child recorded already (the edit form corrects it).
+        "link": LegalRepresentative.objects.create(
+            child=child, representative=PersonFactory(born=datetime.date(1980, 1, 9)), relationship="parent"
+        ),
     }
 
 
