@@ -1,5 +1,6 @@
 import json
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
@@ -51,14 +52,28 @@ class PersonAdminForm(PersonForm):
 
     reason = None
     change_reason = ReasonField(help_text=_("Written into the history."))
+    # Adding only (the change form shows the IIN, birth date and sex read-only).
+    iin_mismatch_confirmed = forms.BooleanField(
+        label=_("The birth date and sex are right as entered, though they differ from the IIN"),
+        required=False,
+    )
+    iin_mismatch_reason = forms.CharField(
+        label=_("Why the data differ from the IIN"), required=False, max_length=300
+    )
+    CONFIRMATION = ("iin_mismatch_confirmed", "iin_mismatch_reason")
 
     def clean(self):
         data = super().clean()
         if data.get("iin") and not self.has_error("birth_date") and not self.has_error("sex"):
-            # Adding (the change form has no IIN field): the service's check, shown on the field.
+            # Adding (the change form has no IIN field): the service's check, shown on the form.
             facts = Person(iin=data["iin"], birth_date=data.get("birth_date"), sex=data.get("sex"))
             try:
-                person_check_iin_facts(facts)
+                person_check_iin_facts(
+                    facts,
+                    before=None,
+                    confirmed=data.get("iin_mismatch_confirmed", False),
+                    reason=data.get("iin_mismatch_reason", ""),
+                )
             except ValidationError as error:
                 self.add_error(None, error)
         return data
@@ -92,7 +107,8 @@ class PersonAdmin(AuditedAdmin):
         fields = super().get_fields(request, obj)
         if obj is None:
             return fields
-        others = [f for f in fields if f not in {*self.IDENTITY, *self.DEATH, "change_reason"}]
+        hidden = {*self.IDENTITY, *self.DEATH, *PersonAdminForm.CONFIRMATION, "change_reason"}
+        others = [f for f in fields if f not in hidden]
         return [*self.IDENTITY, *others, *self.DEATH, "change_reason"]
 
     @admin.display(description=_("IIN, birth date and sex"))

@@ -2,7 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .iin import parse_iin
+from .iin import MESSAGES as IIN_MESSAGES
+from .iin import fact_warnings, parse_iin
 from .models import (
     ContingentFlag,
     FamilyLink,
@@ -160,11 +161,16 @@ class PersonForm(CleanTextMixin, forms.ModelForm):
         data = super().clean()
         iin = data.get("iin")
         if iin and "iin" not in self.errors:
+            # Taken from the IIN when left empty; an IIN that encodes none needs them entered.
             facts = parse_iin(iin)
             if not data.get("birth_date") and "birth_date" not in self.errors:
                 data["birth_date"] = facts.birth_date
+                if facts.birth_date is None:
+                    self.add_error("birth_date", IIN_MESSAGES["iin_no_birth_date"])
             if not data.get("sex"):
-                data["sex"] = facts.sex
+                data["sex"] = facts.sex or ""
+                if not facts.sex:
+                    self.add_error("sex", IIN_MESSAGES["iin_no_sex"])
         category = data.get("category")
         if category and category < 6 and data.get("migrant_purpose"):
             self.add_error(
@@ -355,3 +361,57 @@ class DuplicateCheckForm(forms.Form):
         return {
             int(part) for part in self.cleaned_data["seen"].split(",") if part.isascii() and part.isdigit()
         }
+
+
+class IinFactsCheckForm(CleanTextMixin, forms.Form):
+    """The registrar's answer to a birth date or sex that differs from what the IIN encodes (or an
+    IIN that encodes none): the data are right as entered, and why. `shown` holds the IIN, birth
+    date and sex the warning was shown for: a confirmation holds for those data only, so data typed
+    differently after it are warned about again."""
+
+    confirmed = forms.BooleanField(
+        label=_("I have checked the identity document: the birth date and sex are right as entered."),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Why the data differ from the IIN"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text=_("Written into the history with the confirmation."),
+    )
+    shown = forms.CharField(required=False, widget=forms.HiddenInput, max_length=100)
+
+    @staticmethod
+    def key(data: dict) -> str:
+        """The data a warning is shown for, as the hidden field carries them."""
+        birth_date = data.get("birth_date")
+        return "|".join(
+            (data.get("iin") or "", birth_date.isoformat() if birth_date else "", data.get("sex") or "")
+        )
+
+    def warnings(self, data: dict) -> list:
+        """What differs between the IIN and the birth date and sex of `data` (a person form's
+        cleaned data)."""
+        return fact_warnings(data.get("iin") or "", birth_date=data.get("birth_date"), sex=data.get("sex"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._answers = {}
+
+    def confirmation(self, data: dict) -> dict:
+        """The services' `iin_mismatch_confirmed` and `iin_mismatch_reason` for the data of `data`:
+        confirmed only when ticked for these very data; ticked without a reason is an error of the
+        reason field."""
+        key = self.key(data)
+        if key not in self._answers:
+            self._answers[key] = self._confirmation(key)
+        return self._answers[key]
+
+    def _confirmation(self, key: str) -> dict:
+        if not self.is_bound or not self.is_valid() or self.cleaned_data["shown"] != key:
+            return {"iin_mismatch_confirmed": False, "iin_mismatch_reason": ""}
+        confirmed, reason = self.cleaned_data["confirmed"], self.cleaned_data["reason"].strip()
+        if confirmed and not reason:
+            self.add_error("reason", _("Give the reason why the data differ from the IIN."))
+        return {"iin_mismatch_confirmed": confirmed and bool(reason), "iin_mismatch_reason": reason}

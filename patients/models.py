@@ -13,7 +13,7 @@ from django_countries.fields import CountryField
 
 from .dates import age_in_years, is_minor
 from .history import audit_history
-from .iin import FEMALE, MALE, validate_iin
+from .iin import FEMALE, MALE, SEX_NAMES, validate_iin
 from .names import PersonNameKey
 from .validators import validate_person_name
 
@@ -158,8 +158,8 @@ class MigrantPurpose(models.IntegerChoices):
 
 
 class Sex(models.TextChoices):
-    MALE = MALE, _("male")
-    FEMALE = FEMALE, _("female")
+    MALE = MALE, SEX_NAMES[MALE]
+    FEMALE = FEMALE, SEX_NAMES[FEMALE]
 
 
 class Person(models.Model):

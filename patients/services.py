@@ -12,7 +12,8 @@ from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from .iin import parse_iin
+from .iin import MESSAGES as IIN_MESSAGES
+from .iin import IinWarning, fact_warnings, parse_iin
 from .models import (
     ContingentFlag,
     FamilyLink,
@@ -87,39 +88,77 @@ def person_lock(pk: int) -> Person:
     return locked[0]
 
 
-def person_check_iin_facts(person: Person) -> None:
-    """Birth date and sex must agree with what the IIN encodes."""
+class IinFactsUnconfirmed(ValidationError):
+    """The birth date or sex differs from what the IIN encodes (or the IIN encodes none), and the
+    registrar has not confirmed the data with a reason: nothing was written. `warnings` says what
+    differs (`patients.iin.fact_warnings`)."""
+
+    def __init__(self, warnings: list[IinWarning]):
+        self.warnings = warnings
+        super().__init__(
+            [w.message for w in warnings]
+            + [_("Check the identity document; if the data are right, confirm them and give the reason.")],
+            code="iin_facts_unconfirmed",
+        )
+
+
+def person_check_iin_facts(person: Person, *, before: Person | None, confirmed: bool, reason: str) -> str:
+    """Since the rules of 26.08.2013 an IIN's digits are not bound to personal data (the Ministry
+    of Justice, 05.04.2019): a birth date or sex that differs from what the IIN encodes, or an IIN
+    that encodes none, is a warning the registrar confirms with a reason, never a refusal of the
+    person. Return the history note of the confirmation ("" when nothing differs, or when the IIN,
+    birth date and sex are those already recorded, `before`: confirmed then, or imported as the
+    register has them); raise IinFactsUnconfirmed without the confirmation and its reason."""
+    identity = (person.iin, person.birth_date, person.sex)
+    if before is not None and identity == (before.iin, before.birth_date, before.sex):
+        return ""
+    warnings = fact_warnings(person.iin, birth_date=person.birth_date, sex=person.sex)
+    if not warnings:
+        return ""
+    reason = (reason or "").strip()
+    if not confirmed or not reason:
+        raise IinFactsUnconfirmed(warnings)
+    return _("Data differing from the IIN confirmed (%(warnings)s): %(reason)s") % {
+        "warnings": " ".join(w.message for w in warnings),
+        "reason": reason,
+    }
+
+
+def _fill_from_iin(person: Person) -> None:
+    """The birth date and sex the IIN encodes, where none was entered; where it encodes none, they
+    must be entered."""
     try:
         facts = parse_iin(person.iin)
-    except ValidationError as error:
-        raise ValidationError({"iin": error.messages}) from None
+    except ValidationError:
+        return  # full_clean() says what is wrong with the IIN
+    person.birth_date = person.birth_date or facts.birth_date
+    person.sex = person.sex or facts.sex or ""
     errors = {}
-    if person.birth_date and person.birth_date != facts.birth_date:
-        errors["birth_date"] = _("The birth date does not match the IIN (it encodes %(date)s).") % {
-            "date": facts.birth_date.strftime("%d.%m.%Y")
-        }
-    if person.sex and person.sex != facts.sex:
-        errors["sex"] = _("The sex does not match the IIN.")
+    if person.birth_date is None:
+        errors["birth_date"] = IIN_MESSAGES["iin_no_birth_date"]
+    if not person.sex:
+        errors["sex"] = IIN_MESSAGES["iin_no_sex"]
     if errors:
         raise ValidationError(errors)
 
 
-def _fill_from_iin(person: Person) -> None:
-    try:
-        facts = parse_iin(person.iin)
-    except ValidationError:
-        return
-    person.birth_date = person.birth_date or facts.birth_date
-    person.sex = person.sex or facts.sex
+def _with_note(reason: str, note: str) -> str:
+    return f"{reason}. {note}" if note else reason
 
 
 @transaction.atomic
-def person_create(*, user, reason: str, **fields) -> Person:
+def person_create(
+    *, user, reason: str, iin_mismatch_confirmed: bool = False, iin_mismatch_reason: str = "", **fields
+) -> Person:
+    """Register a person. A birth date or sex that differs from what the IIN encodes is saved only
+    when `iin_mismatch_confirmed` with `iin_mismatch_reason` (both go into the history row)."""
     person = Person(**fields)
     _fill_from_iin(person)
     person.full_clean()
-    person_check_iin_facts(person)
-    record_history(person, user=user, reason=reason)
+    note = person_check_iin_facts(
+        person, before=None, confirmed=iin_mismatch_confirmed, reason=iin_mismatch_reason
+    )
+    record_history(person, user=user, reason=_with_note(reason, note))
     try:
         # The same IIN inserted meanwhile (by another registrar, or a register import that has
         # not committed yet): wait briefly, then say so.
@@ -133,15 +172,29 @@ def person_create(*, user, reason: str, **fields) -> Person:
 
 
 @transaction.atomic
-def person_update(*, person: Person, user, reason: str, **fields) -> Person:
+def person_update(
+    *,
+    person: Person,
+    user,
+    reason: str,
+    iin_mismatch_confirmed: bool = False,
+    iin_mismatch_reason: str = "",
+    **fields,
+) -> Person:
+    """Change a person's data. A new IIN, birth date or sex that differs from what the IIN encodes
+    is saved only when confirmed with a reason, as in `person_create`; data recorded so already
+    are not asked about again when other fields change."""
     # Lock the row: two registrars editing one person must not overwrite each other silently.
     locked = person_lock(person.pk)
+    before = Person(iin=locked.iin, birth_date=locked.birth_date, sex=locked.sex)
     for name, value in fields.items():
         setattr(locked, name, value)
     _fill_from_iin(locked)
     locked.full_clean()
-    person_check_iin_facts(locked)
-    record_history(locked, user=user, reason=reason)
+    note = person_check_iin_facts(
+        locked, before=before, confirmed=iin_mismatch_confirmed, reason=iin_mismatch_reason
+    )
+    record_history(locked, user=user, reason=_with_note(reason, note))
     locked.save()
     return locked
 

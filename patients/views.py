@@ -77,44 +77,73 @@ def person_history(request, pk):
     return render(request, "patients/person_history.html", {"person": person, "tab": "history", "rows": rows})
 
 
-def _save_person(request, form, person=None):
+def _save_person(request, form, iin_form, person=None):
+    """Save through the person services; return the person, or None with the refusal on the form.
+    A birth date or sex differing from the IIN and not yet confirmed comes back in `iin_warnings`
+    (the page shows it with the confirmation box)."""
     data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
     reason = form.cleaned_data["reason"]
+    confirmation = iin_form.confirmation(form.cleaned_data)
     try:
         if person is None:
-            return services.person_create(user=request.user, reason=reason, **data)
-        return services.person_update(person=person, user=request.user, reason=reason, **data)
+            return services.person_create(user=request.user, reason=reason, **confirmation, **data), []
+        return services.person_update(
+            person=person, user=request.user, reason=reason, **confirmation, **data
+        ), []
+    except services.IinFactsUnconfirmed as warning:
+        return None, warning.warnings
     except ValidationError as error:
         form.add_error(None, error)
-        return None
+        return None, []
+
+
+def _iin_context(form, iin_form, warnings) -> dict:
+    """The IIN warning box of the person form: what differs, for which data, and whether it is
+    confirmed for them already (another box of the page is still open)."""
+    data = getattr(form, "cleaned_data", {})
+    return {
+        "iin_form": iin_form,
+        "iin_warnings": warnings,
+        "iin_shown": iin_form.key(data) if warnings else "",
+        "iin_confirmed": bool(warnings) and iin_form.confirmation(data)["iin_mismatch_confirmed"],
+    }
 
 
 @permission_required("patients.add_person", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     """Register a person. Before anything is written, the records that may be the same person are
-    listed (`likely_duplicates`): the form comes back as typed, with links to their cards, and the
-    person is registered once the registrar confirms it is none of them."""
+    listed (`likely_duplicates`), and a birth date or sex that differs from what the IIN encodes is
+    shown (rules of 26.08.2013: a warning, never a refusal): the form comes back as typed, and the
+    person is registered once the registrar confirms it is none of those records and, for the IIN,
+    that the data are right, with the reason (written into the history)."""
     data = request.POST or None
     form = forms.PersonForm(data, initial={"reason": _("New person registered")})
     document_form = forms.NewPersonDocumentForm(data, prefix="document")
     check_form = forms.DuplicateCheckForm(data, prefix="duplicates")
-    duplicates = []
+    iin_form = forms.IinFactsCheckForm(data, prefix="iin_facts")
+    duplicates, duplicates_confirmed, iin_warnings = [], False, []
     if request.method == "POST" and form.is_valid() & document_form.is_valid():
-        duplicates = _duplicates_to_confirm(request, form, document_form, check_form)
-        if not duplicates:
-            person = _save_person(request, form)
+        duplicates, duplicates_confirmed = _duplicates_to_confirm(form, document_form, check_form)
+        iin_warnings = iin_form.warnings(form.cleaned_data)
+        iin_open = iin_warnings and not iin_form.confirmation(form.cleaned_data)["iin_mismatch_confirmed"]
+        if duplicates_confirmed and not iin_open:
+            person, iin_warnings = _save_person(request, form, iin_form)
             if person:
                 messages.success(request, _("The person was registered."))
                 _record_new_person_document(request, person, document_form, form.cleaned_data["reason"])
                 return redirect("patients:person_detail", pk=person.pk)
+    if duplicates:
+        _duplicates_listed(request, duplicates)
     context = {
         "form": form,
         "document_form": document_form,
         "check_form": check_form,
         "duplicates": duplicates,
+        "duplicates_confirmed": duplicates_confirmed and bool(duplicates),
         "duplicates_seen": ",".join(str(d.person.pk) for d in duplicates),
         "duplicate_signals": DUPLICATE_SIGNALS,
+        **_iin_context(form, iin_form, iin_warnings),
     }
     return render(request, "patients/person_form.html", context)
 
@@ -127,10 +156,10 @@ DUPLICATE_SIGNALS = {
 }
 
 
-def _duplicates_to_confirm(request, form, document_form, check_form) -> list:
-    """The likely duplicates of the person typed that the registrar has not yet confirmed as other
-    persons (all of them are listed again when one is new); each listed person writes an
-    access-log row."""
+def _duplicates_to_confirm(form, document_form, check_form) -> tuple[list, bool]:
+    """The likely duplicates of the person typed, and whether the registrar has confirmed each of
+    them as another person (all of them are listed again when one is new). The list is shown while
+    another box of the page is still open, with the confirmation kept."""
     data = form.cleaned_data
     duplicates = likely_duplicates(
         iin=data.get("iin") or "",
@@ -140,14 +169,18 @@ def _duplicates_to_confirm(request, form, document_form, check_form) -> list:
         birth_date=data.get("birth_date"),
         document_number=document_form.cleaned_data.get("number") or "",
     )
-    if not duplicates or {d.person.pk for d in duplicates} <= check_form.confirmed_ids():
-        return []
+    if not duplicates:
+        return [], True
+    return duplicates, {d.person.pk for d in duplicates} <= check_form.confirmed_ids()
+
+
+def _duplicates_listed(request, duplicates) -> None:
+    """Each likely duplicate shown writes an access-log row."""
     persons_listed(
         request,
         [d.person for d in duplicates],
         params={"likely_duplicates": sorted({s for d in duplicates for s in d.signals})},
     )
-    return duplicates
 
 
 def _record_new_person_document(request, person, document_form, reason: str) -> None:
@@ -169,13 +202,19 @@ def _record_new_person_document(request, person, document_form, reason: str) -> 
 @permission_required("patients.change_person", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
+    """Change a person's data; a new IIN, birth date or sex that differs from what the IIN encodes
+    is saved once the registrar confirms it with a reason, as on the create page."""
     person = person_for_page(request, pk)
     form = forms.PersonForm(request.POST or None, instance=person)
+    iin_form = forms.IinFactsCheckForm(request.POST or None, prefix="iin_facts")
+    iin_warnings = []
     if request.method == "POST" and form.is_valid():
-        if _save_person(request, form, person):
+        saved, iin_warnings = _save_person(request, form, iin_form, person)
+        if saved:
             messages.success(request, _("The changes were saved."))
             return redirect("patients:person_detail", pk=person.pk)
-    return render(request, "patients/person_form.html", {"form": form, "person": person})
+    context = {"form": form, "person": person, **_iin_context(form, iin_form, iin_warnings)}
+    return render(request, "patients/person_form.html", context)
 
 
 # Records a registrar adds from the person card: form, the field naming the person, the service

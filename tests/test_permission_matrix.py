@@ -113,6 +113,7 @@ EXPECTED = {
     "importing:run": row("              302  403  403  403  200   403"),
     "importing:status": row("           302  403  403  403  200   403"),  # JSON
     "importing:report": row("           302  403  403  403  200   403"),  # error report CSV
+    "importing:warnings": row("         302  403  403  403  200   403"),  # warning report CSV
     # An organization's attached list (CSV/XLSX): scoped like the list; clinic 1's is a 404 to the
     # other clinic's registrar.
     "importing:export": row("           302  200  404  200  200   200"),
@@ -432,7 +433,7 @@ def test_only_rules_administrators_see_import_runs_and_error_reports(client, req
     client.force_login(request.getfixturevalue(role))
     run = world["attachment.ImportRun"]
     person = world["patients.Person"]
-    for name in ("importing:run", "importing:status", "importing:report"):
+    for name in ("importing:run", "importing:status", "importing:report", "importing:warnings"):
         response = client.get(reverse(name, args=[run.pk]))
         assert response.status_code == 403, name
         assert person.iin not in response.content.decode()

@@ -187,10 +187,12 @@ def world_objects(*, clinic1, district1, registrar1, rules_admin) -> dict:
 
 
 def import_run_of_clinic1(person, clinic, user) -> ImportRun:
-    """A finished check of a file for clinic 1 whose error report names one of its people."""
+    """A finished check of a file for clinic 1 whose error and warning reports name one of its
+    people."""
     run = import_run_create(file_name="register.csv", user=user, organization=clinic, dry_run=True)
-    run.status, run.rows, run.errors = ImportRun.Status.REJECTED, 1, 1
+    run.status, run.rows, run.errors, run.warnings = ImportRun.Status.REJECTED, 1, 1, 1
     run.error_report = f"row,iin,column,error\n2,{person.iin},district,No district has this code.\n"
+    run.warning_report = f"row,iin,column,warning\n2,{person.iin},sex,The sex differs from the IIN.\n"
     run.save()
     return run
 
@@ -277,6 +279,7 @@ OBJECT_OF_ROUTE = {
     "importing:run": "attachment.ImportRun",
     "importing:status": "attachment.ImportRun",
     "importing:report": "attachment.ImportRun",
+    "importing:warnings": "attachment.ImportRun",
     "importing:export": "attachment.Organization",
 }
 

@@ -44,10 +44,19 @@ def classify_sql(person_sequence: str) -> list[str]:
     (same organization, attaching the person on the date or from a later start: the register's
     record we already have) or needs. A new person's id is drawn from the register's sequence
     here, so the writes need no look-up of the inserted persons (a refused or dry run leaves a gap
-    in the ids, as any rolled-back insert does)."""
+    in the ids, as any rolled-back insert does).
+    A row that leaves the birth date or sex empty keeps the register's for a person already in it:
+    the IIN's digits are only a default (rules of 26.08.2013), and a birth date or sex recorded
+    otherwise (confirmed at the desk, or by an earlier file) is not overwritten with them."""
     theirs = ", ".join(f"p.{f}" for f in PERSON_FIELDS)
     ours = ", ".join(f"r.{f}" for f in PERSON_FIELDS)
     return [
+        """UPDATE import_rows r SET
+             birth_date = CASE WHEN r.birth_from_iin THEN p.birth_date ELSE r.birth_date END,
+             sex = CASE WHEN r.sex_from_iin THEN p.sex ELSE r.sex END
+           FROM patients_person p
+           WHERE p.iin = r.iin AND ((r.birth_from_iin AND r.birth_date IS DISTINCT FROM p.birth_date)
+                                    OR (r.sex_from_iin AND r.sex IS DISTINCT FROM p.sex))""",
         "DROP TABLE IF EXISTS import_class",
         f"""CREATE TEMP TABLE import_class AS
             SELECT r.*, p.id AS person_id, p.id IS NULL AS person_new,

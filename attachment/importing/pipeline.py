@@ -102,6 +102,7 @@ TEMP_TABLES = (
     "import_countries",
     "import_rows",
     "import_errors",
+    "import_warnings",
     "import_class",
     "import_requests",
     "import_decisions",
@@ -120,14 +121,19 @@ class ImportResult:
     unchanged: int = 0
     errors: int = 0
     historical: int = 0  # new attachments dated before the recorded rules: register facts
+    # Rows whose birth date or sex differs from what the IIN encodes (or it encodes none): kept as
+    # in the file and imported, reported in `warning_report`.
+    warnings: int = 0
     written: bool = False
     report: str = ""
+    warning_report: str = ""
 
     @property
     def summary(self) -> str:
         return (
             f"rows={self.rows} created={self.created} updated={self.updated} "
-            f"unchanged={self.unchanged} errors={self.errors} historical={self.historical}"
+            f"unchanged={self.unchanged} errors={self.errors} historical={self.historical} "
+            f"warnings={self.warnings}"
         )
 
 
@@ -195,6 +201,10 @@ def population_import(
             # narrow side (a million unchanged rows were classified in 3.3 s instead of 4.2 s).
             cursor.execute("ANALYZE import_rows")
             _run(cursor, validation.errors_sql())
+            _run(cursor, validation.warnings_sql())
+            result.warnings = _scalar(cursor, validation.WARNED_ROWS_SQL)
+            if result.warnings:
+                result.warning_report = _report_text(cursor, "import_warnings")
             validation.check_names(cursor)
             if copy_failure is not None:
                 cursor.execute(
@@ -367,7 +377,7 @@ def _type_rows(cursor, fmt: parsing.FileFormat, *, organization_id: int | None) 
         second.close()
 
 
-def _report_text(cursor) -> str:
+def _report_text(cursor, table: str = "import_errors") -> str:
     out = io.StringIO()
-    report.write_report(cursor, out)
+    report.write_report(cursor, out, table)
     return out.getvalue()

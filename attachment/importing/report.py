@@ -1,13 +1,18 @@
-"""The error report: every error of a file with its row number, column, the value found there and a
-clear message. UTF-8 with a byte-order mark, so that a spreadsheet shows the Cyrillic; a value a
-spreadsheet would run as a formula is written with a leading apostrophe."""
+"""The error and warning reports: every error (or warning) of a file with its row number, column,
+the value found there and a clear message. UTF-8 with a byte-order mark, so that a spreadsheet
+shows the Cyrillic; a value a spreadsheet would run as a formula is written with a leading
+apostrophe."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from patients.iin import MESSAGES as IIN_MESSAGES
+from patients.iin import SEX_NAMES
+from patients.iin import WARNINGS as IIN_WARNINGS
 from patients.tabular import Sheet, write_csv
 from patients.validators import MESSAGES as NAME_MESSAGES
 
@@ -18,7 +23,6 @@ MESSAGES = {
     "required": gettext_lazy("A value is required."),
     "too_long": gettext_lazy("The value is longer than 100 characters."),
     "date_format": gettext_lazy("Not a date: write YYYY-MM-DD or DD.MM.YYYY."),
-    "iin_mismatch": gettext_lazy("Does not match the IIN."),
     "sex_unknown": gettext_lazy("Sex is M or F (М/Ж, Е/Ә)."),
     "country_unknown": gettext_lazy("Not an ISO 3166 country code (alpha-2 or alpha-3)."),
     "category_unknown": gettext_lazy("The legal category is a number 1 to 8 or its English code."),
@@ -64,6 +68,8 @@ def message(code: str, detail: str | None, refusal_names: dict[str, str]) -> str
         }
     if code in IIN_MESSAGES:
         return str(IIN_MESSAGES[code])
+    if code in IIN_WARNINGS:
+        return warning_message(code, detail)
     if code in NAME_MESSAGES:
         return str(NAME_MESSAGES[code]) % {"word": detail or ""}
     text = str(MESSAGES.get(code, code))
@@ -74,6 +80,17 @@ def message(code: str, detail: str | None, refusal_names: dict[str, str]) -> str
     return text
 
 
+def warning_message(code: str, detail: str | None) -> str:
+    """A warning's message, with what the IIN encodes (the detail: an ISO date, or M/F), and that the
+    file's value was kept."""
+    text = IIN_WARNINGS[code]
+    if code == "iin_birth_date_differs":
+        text = text % {"date": datetime.date.fromisoformat(detail).strftime("%d.%m.%Y")}
+    elif code == "iin_sex_differs":
+        text = text % {"sex": SEX_NAMES[detail]}
+    return _("%(warning)s Kept as in the file.") % {"warning": text}
+
+
 def refusal_names() -> dict[str, str]:
     from ..models import RefusalReason
 
@@ -81,15 +98,16 @@ def refusal_names() -> dict[str, str]:
     return {r.code: (r.name_kk if kazakh else r.name_ru) for r in RefusalReason.objects.all()}
 
 
-def write_report(cursor, out) -> int:
-    """Write the CSV report from the import_errors table (streamed in batches); return the count."""
+def write_report(cursor, out, table: str = "import_errors") -> int:
+    """Write the CSV report from the import_errors (or import_warnings) table, streamed in
+    batches; return the count."""
     names = refusal_names()
 
     def rows():
         # The value as the file has it: the staged text of the row's column (none for a whole row).
         cursor.execute(
             f"""SELECT e.line, e.col, e.code, e.detail, to_jsonb(s) ->> e.col
-                FROM import_errors e LEFT JOIN {STAGING} s ON s.line = e.line - {HEADER_LINES}
+                FROM {table} e LEFT JOIN {STAGING} s ON s.line = e.line - {HEADER_LINES}
                 ORDER BY e.line, e.col, e.code"""
         )
         while batch := cursor.fetchmany(5000):

@@ -153,6 +153,7 @@ def _execute(run: ImportRun, stream, progress) -> ImportRun:
         run.rows, run.created, run.updated = result.rows, result.created, result.updated
         run.unchanged, run.errors, run.error_report = result.unchanged, result.errors, result.report
         run.historical = result.historical
+        run.warnings, run.warning_report = result.warnings, result.warning_report
         if result.written:
             run.status = ImportRun.Status.DONE
         elif result.errors:

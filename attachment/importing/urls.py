@@ -8,5 +8,6 @@ urlpatterns = [
     path("<id:pk>/", views.import_run, name="run"),
     path("<id:pk>/status/", views.import_run_status, name="status"),
     path("<id:pk>/errors.csv", views.import_run_report, name="report"),
+    path("<id:pk>/warnings.csv", views.import_run_warnings, name="warnings"),
     path("organizations/<id:pk>/attached.<str:file_format>", views.attached_export, name="export"),
 ]

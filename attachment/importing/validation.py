@@ -2,8 +2,16 @@
 
 `import_rows` holds every row typed and resolved (organization, district, ground, ATU; the
 register's person is looked up when the rows are classified, under the import's locks) with
-`errs` = the codes of what is wrong in it (`column:code`); `import_errors` lists every error of
-the file with its row number and column, duplicates of an IIN included.
+`errs` = the codes of what is wrong in it (`column:code`) and `warns` = what it reports without
+refusing it (`column:code:detail`); a birth date or sex the row leaves empty is the IIN's
+(`birth_from_iin`, `sex_from_iin`: for a person already in the register, the register's is kept,
+`apply.classify_sql`); `import_errors` lists every error of the file with its row
+number and column, duplicates of an IIN included, and `import_warnings` every warning.
+
+Since the rules of 26.08.2013 an IIN's digits are not bound to personal data (the Ministry of
+Justice, 05.04.2019): a row whose birth date or sex differs from what its IIN encodes, or whose
+IIN encodes none, is imported with the file's birth date and sex, and reported as a warning; only
+an IIN's format and check digit are errors.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from django_countries import countries
 from patients.iin import (
     date_parts_valid_sql,
     iin_birth_date_sql,
+    iin_century_known_sql,
     iin_error_sql,
     iin_format_sql,
     iin_number_sql,
@@ -142,6 +151,7 @@ def normalize_sql(
       SELECT u.*,
         CASE WHEN u.iin_error IS NULL THEN {iin_birth_date_sql("u.iin")} END AS iin_birth,
         CASE WHEN u.iin_error IS NULL THEN {iin_sex_sql("u.iin")} END AS iin_sex,
+        CASE WHEN u.iin_error IS NULL THEN {iin_century_known_sql("u.iin")} END AS iin_century_known,
         c.alpha2 AS citizenship, o.id AS organization_id, d.id AS district_id,
         g.id AS ground_id, g.needs_contract, a.id AS atu_id
       FROM ({typed}) u
@@ -164,17 +174,14 @@ def normalize_sql(
         err(f"length(v.first_name) > {NAME_MAX}", "first_name", "too_long"),
         err(f"length(v.middle_name) > {NAME_MAX}", "middle_name", "too_long"),
         err("v.birth_raw IS NOT NULL AND NOT v.birth_ok", "birth_date", "date_format"),
+        # A valid IIN that encodes no birth date or sex: the row must give it.
         err(
-            "v.birth_ok AND v.iin_birth IS NOT NULL AND v.birth_given <> v.iin_birth",
+            "v.iin_error IS NULL AND v.birth_raw IS NULL AND v.iin_birth IS NULL",
             "birth_date",
-            "iin_mismatch",
+            "iin_no_birth_date",
         ),
         err("v.sex_raw IS NOT NULL AND v.sex_given IS NULL", "sex", "sex_unknown"),
-        err(
-            "v.sex_given IS NOT NULL AND v.iin_sex IS NOT NULL AND v.sex_given <> v.iin_sex",
-            "sex",
-            "iin_mismatch",
-        ),
+        err("v.iin_error IS NULL AND v.sex_raw IS NULL AND v.iin_sex IS NULL", "sex", "iin_no_sex"),
         err("v.citizenship_raw IS NOT NULL AND v.citizenship IS NULL", "citizenship", "country_unknown"),
         err("v.category_raw IS NULL", "category", "required"),
         err("v.category_raw IS NOT NULL AND v.category IS NULL", "category", "category_unknown"),
@@ -214,13 +221,35 @@ def normalize_sql(
         err("v.needs_contract AND v.contract_number IS NULL", "contract_number", "contract_required"),
     ]
     errs = "array_remove(ARRAY[" + ",\n".join(checks) + "]::text[], NULL)"
+
+    def warn(condition: str, column: str, code: str, detail: str = "''") -> str:
+        return f"CASE WHEN {condition} THEN '{column}:{code}:' || {detail} END"
+
+    warnings = [
+        warn("NOT v.iin_century_known", "iin", "iin_century"),
+        warn("v.iin_century_known AND v.iin_birth IS NULL", "iin", "iin_birth_date"),
+        warn(
+            "v.birth_ok AND v.iin_birth IS NOT NULL AND v.birth_given <> v.iin_birth",
+            "birth_date",
+            "iin_birth_date_differs",
+            "v.iin_birth::text",
+        ),
+        warn(
+            "v.sex_given IS NOT NULL AND v.iin_sex IS NOT NULL AND v.sex_given <> v.iin_sex",
+            "sex",
+            "iin_sex_differs",
+            "v.iin_sex",
+        ),
+    ]
+    warns = "array_remove(ARRAY[" + ",\n".join(warnings) + "]::text[], NULL)"
     return [
         "DROP TABLE IF EXISTS import_rows",
         f"""CREATE TEMP TABLE import_rows AS
             SELECT v.line, v.iin, v.last_name, v.first_name, v.middle_name,
               coalesce(v.birth_given, v.iin_birth) AS birth_date, coalesce(v.sex_given, v.iin_sex) AS sex,
               coalesce(v.citizenship, '') AS citizenship, v.category, v.organization_id, v.district_id,
-              v.attached_on, v.ground_id, v.needs_contract, v.atu_id, v.contract_number, {errs} AS errs
+              v.attached_on, v.ground_id, v.needs_contract, v.atu_id, v.contract_number, {errs} AS errs,
+              {warns} AS warns, v.birth_given IS NULL AS birth_from_iin, v.sex_given IS NULL AS sex_from_iin
             FROM ({resolved}) v""",
     ]
 
@@ -271,6 +300,21 @@ def errors_sql() -> list[str]:
            SELECT line, split_part(e, ':', 1), split_part(e, ':', 2), NULL
            FROM import_rows, unnest(errs) AS e WHERE cardinality(errs) > 0""",
     ]
+
+
+def warnings_sql() -> list[str]:
+    """Every warning of the file: a birth date or sex kept as in the file though it differs from
+    what the IIN encodes, or an IIN that encodes none (its detail: what the IIN encodes)."""
+    return [
+        "DROP TABLE IF EXISTS import_warnings",
+        "CREATE TEMP TABLE import_warnings (line bigint, col text, code text, detail text)",
+        """INSERT INTO import_warnings
+           SELECT line, split_part(w, ':', 1), split_part(w, ':', 2), nullif(split_part(w, ':', 3), '')
+           FROM import_rows, unnest(warns) AS w WHERE cardinality(warns) > 0""",
+    ]
+
+
+WARNED_ROWS_SQL = "SELECT count(DISTINCT line) FROM import_warnings"
 
 
 def contracts_sql() -> list[str]:

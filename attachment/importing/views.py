@@ -102,6 +102,7 @@ def import_run_status(request, pk):
             "unchanged": run.unchanged,
             "errors": run.errors,
             "historical": run.historical,
+            "warnings": run.warnings,
             "summary": run.summary,
         }
     )
@@ -111,10 +112,22 @@ def import_run_status(request, pk):
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_run_report(request, pk):
     run = _run_for(request, pk)
-    # The report repeats the file's rows with their errors: a list of persons leaving as a file.
-    list_exported(request, row_count=run.errors or 0, params={"run": run.pk})
-    response = HttpResponse(run.error_report, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'
+    return _report_response(request, run, run.error_report, rows=run.errors, name="errors")
+
+
+@require_GET
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_run_warnings(request, pk):
+    """The rows imported with a birth date or sex differing from the IIN, as the file has them."""
+    run = _run_for(request, pk)
+    return _report_response(request, run, run.warning_report, rows=run.warnings, name="warnings")
+
+
+def _report_response(request, run: ImportRun, text: str, *, rows: int, name: str) -> HttpResponse:
+    # The report repeats the file's rows: a list of persons leaving as a file.
+    list_exported(request, row_count=rows or 0, params={"run": run.pk, "report": name})
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-{name}.csv"'
     return response
 
 

@@ -50,7 +50,13 @@ class ImportRun(models.Model):
         default=0,
         help_text=_("New attachments taken as register facts: no rule is recorded for their dates."),
     )
+    warnings = models.PositiveIntegerField(
+        _("birth date or sex differing from the IIN"),
+        default=0,
+        help_text=_("Rows whose birth date or sex differs from the IIN: kept as in the file and imported."),
+    )
     error_report = models.TextField(_("error report (CSV)"), blank=True)
+    warning_report = models.TextField(_("warning report (CSV)"), blank=True)
     message = models.TextField(_("message"), blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -76,5 +82,6 @@ class ImportRun(models.Model):
     def summary(self) -> str:
         return (
             f"rows={self.rows} created={self.created} updated={self.updated} "
-            f"unchanged={self.unchanged} errors={self.errors} historical={self.historical}"
+            f"unchanged={self.unchanged} errors={self.errors} historical={self.historical} "
+            f"warnings={self.warnings}"
         )

@@ -16,7 +16,7 @@
         set("import-percent", data.progress);
         set("import-stage", data.stage);
         set("import-status", data.status_display);
-        ["rows", "created", "updated", "unchanged", "errors", "historical"].forEach(function (key) {
+        ["rows", "created", "updated", "unchanged", "errors", "historical", "warnings"].forEach(function (key) {
           set("import-" + key, data[key]);
         });
         if (data.finished) { window.location.reload(); } else { window.setTimeout(poll, 1500); }

@@ -97,7 +97,8 @@ def test_issue17_a_refused_run_counts_nothing_written_and_its_report_has_the_val
         upload=upload(clinic, [row(clinic, "901123300255"), row(clinic, IIN_B, ground="=1+2")]),
     )
     assert (
-        import_population_task.call(run.pk) == "rows=2 created=0 updated=0 unchanged=0 errors=2 historical=0"
+        import_population_task.call(run.pk)
+        == "rows=2 created=0 updated=0 unchanged=0 errors=2 historical=0 warnings=0"
     )
     run.refresh_from_db()
     assert run.status == ImportRun.Status.REJECTED and not Person.objects.exists()
@@ -117,7 +118,7 @@ def test_command_exit_codes_and_summary(ref, clinic, district, tmp_path, capsys,
     good.write_bytes(csv_file([row(clinic)]).getvalue())
     call_command("import_population", str(good), user="admin")
     assert capsys.readouterr().out.strip().splitlines()[-1] == (
-        "rows=1 created=1 updated=0 unchanged=0 errors=0 historical=0"
+        "rows=1 created=1 updated=0 unchanged=0 errors=0 historical=0 warnings=0"
     )
     call_command("import_population", str(good), user="admin")
     assert "unchanged=1" in capsys.readouterr().out
@@ -219,3 +220,29 @@ def test_unexpected_failure_marks_the_run_failed(rules_admin, monkeypatch):
     run.refresh_from_db()
     assert run.status == ImportRun.Status.FAILED and "RuntimeError" in run.message
     assert run.finished_at is not None
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_iin_rules_2013_the_run_page_counts_rows_differing_from_the_iin_and_offers_their_report(
+    client, rules_admin, ref, clinic, district, media, lang
+):
+    from django.utils import translation
+
+    run = runs.import_run_create(
+        file_name="rpn.csv", user=rules_admin, upload=upload(clinic, [row(clinic, IIN_A, sex="Ж")])
+    )
+    assert import_population_task.call(run.pk).endswith("errors=0 historical=0 warnings=1")
+    run.refresh_from_db()
+    assert (run.status, run.created, run.warnings) == (ImportRun.Status.DONE, 1, 1)
+    assert Person.objects.get(iin=IIN_A).sex == "F"
+    client.force_login(rules_admin)
+    page = client.get(reverse("importing:run", args=[run.pk]), HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    with translation.override(lang):
+        label = translation.gettext("rows whose birth date or sex differs from the IIN (kept as in the file)")
+    assert label != "rows whose birth date or sex differs from the IIN (kept as in the file)"
+    assert label in page and '<td id="import-warnings">1</td>' in page
+    assert reverse("importing:warnings", args=[run.pk]) in page
+    report = client.get(reverse("importing:warnings", args=[run.pk]))
+    assert report["Content-Disposition"] == f'attachment; filename="import-{run.pk}-warnings.csv"'
+    lines = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
+    assert lines[1][:3] == ["2", "sex", "iin_sex_differs"] and lines[1][4] == "Ж"

@@ -12,7 +12,7 @@ from django.db import connection
 from attachment.importing import parsing, pipeline, validation
 from attachment.importing.pipeline import population_import
 from attachment.models import Attachment
-from patients.iin import make_iin
+from patients.iin import check_digit, make_iin
 from patients.models import Person
 
 from ..factories import ContractFactory, DistrictFactory, OrganizationFactory, PersonFactory
@@ -89,9 +89,9 @@ def test_every_validation_error_is_reported_with_row_and_column(ref, clinic, dis
     other = OrganizationFactory()
     DistrictFactory(organization=other, code="77")
     rows = [
-        row(clinic, IIN_A, sex="Ж"),  # 2: sex does not match the IIN
+        row(clinic, IIN_A, sex="Ж"),  # 2: sex differs from the IIN: a warning, no error
         row(clinic, "901123300255"),  # 3: check digit
-        row(clinic, IIN_B, last_name="", birth_date="12.12.2006"),  # 4: surname, birth date vs IIN
+        row(clinic, IIN_B, last_name="", birth_date="12.12.2006"),  # 4: surname (birth date: a warning)
         row(clinic, VALID[0], birth_date="31.02.1990", attached_on="2026-13-01"),  # 5: dates
         row(clinic, VALID[1], organization_bin="999999999999"),  # 6: organization
         row(clinic, VALID[2], district_code="77"),  # 7: district of another organization
@@ -107,10 +107,8 @@ def test_every_validation_error_is_reported_with_row_and_column(ref, clinic, dis
     result = run(csv_file(rows, delimiter=delimiter, encoding=encoding))
     found = set(report_rows(result))
     expected = {
-        ("2", "sex", "iin_mismatch"),
         ("3", "iin", "iin_check_digit"),
         ("4", "last_name", "required"),
-        ("4", "birth_date", "iin_mismatch"),
         ("5", "birth_date", "date_format"),
         ("5", "attached_on", "date_format"),
         ("6", "organization_bin", "organization_unknown"),
@@ -453,3 +451,84 @@ def test_import_applies_the_person_forms_name_rules_a_formula_shaped_name_is_a_r
     assert lines[1][4] == "'" + FORMULA_NAMES[0]  # the report itself escapes the formula
     assert mixed in lines[len(FORMULA_NAMES) + 1][3]  # the message names the word
     assert result.created == 0 and not Person.objects.exists()
+
+
+def warning_rows(result):
+    return [
+        tuple(r[:3]) for r in list(csv.reader(io.StringIO(result.warning_report.removeprefix("\ufeff"))))[1:]
+    ]
+
+
+def test_iin_rules_2013_import_keeps_the_files_birth_date_and_sex_and_counts_the_warnings(
+    ref, clinic, district, rules_admin
+):
+    """Rules of 26.08.2013 (the Ministry of Justice, 05.04.2019): a row whose birth date or sex
+    differs from what its IIN encodes is imported as the file has it and reported as a warning."""
+    rows = [
+        row(clinic, IIN_A, sex="Ж"),  # the IIN encodes a man
+        row(clinic, IIN_B, birth_date="12.12.2006"),  # the IIN encodes 11.12.2006
+        row(clinic, VALID[0]),
+    ]
+    result = run(csv_file(rows), user=rules_admin)
+    assert (result.errors, result.created, result.warnings, result.written) == (0, 3, 2, True)
+    assert result.summary.endswith("errors=0 historical=0 warnings=2")
+    assert Person.objects.get(iin=IIN_A).sex == "F"
+    assert Person.objects.get(iin=IIN_B).birth_date == datetime.date(2006, 12, 12)
+    assert Attachment.objects.count() == 3
+    assert warning_rows(result) == [
+        ("2", "sex", "iin_sex_differs"),
+        ("3", "birth_date", "iin_birth_date_differs"),
+    ]
+    lines = list(csv.reader(io.StringIO(result.warning_report.removeprefix("\ufeff"))))
+    assert lines[0] == ["row", "column", "code", "message", "value"]
+    assert lines[1][3:] == ["The sex differs from the one the IIN encodes (male). Kept as in the file.", "Ж"]
+    assert lines[2][3:] == [
+        "The birth date differs from the one the IIN encodes (11.12.2006). Kept as in the file.",
+        "12.12.2006",
+    ]
+    # Re-run harmless: nothing changes, the warnings are reported again.
+    counts = (Person.history.count(), Attachment.history.count())
+    again = run(csv_file(rows), user=rules_admin)
+    assert (again.created, again.updated, again.unchanged, again.warnings) == (0, 0, 3, 2)
+    assert (Person.history.count(), Attachment.history.count()) == counts
+
+
+def test_iin_rules_2013_a_file_with_an_error_writes_nothing_though_its_other_rows_only_warn(
+    ref, clinic, district
+):
+    result = run(csv_file([row(clinic, IIN_A, sex="Ж"), row(clinic, "901123300255")]))
+    assert (result.errors, result.warnings, result.written) == (1, 1, False)
+    assert report_rows(result) == [("3", "iin", "iin_check_digit")]
+    assert (Person.objects.count(), Attachment.objects.count()) == (0, 0)
+
+
+def test_iin_rules_2013_import_of_an_iin_with_the_7th_digit_outside_1_to_6_needs_birth_date_and_sex(
+    ref, clinic, district
+):
+    first = next(f"9011230002{t}" for t in range(10) if check_digit(f"9011230002{t}") is not None)
+    iin = f"{first}{check_digit(first)}"
+    refused = run(csv_file([row(clinic, iin)]))
+    assert set(report_rows(refused)) == {("2", "birth_date", "iin_no_birth_date"), ("2", "sex", "iin_no_sex")}
+    result = run(csv_file([row(clinic, iin, birth_date="1990-11-23", sex="F")]))
+    assert (result.errors, result.created, result.warnings) == (0, 1, 1)
+    assert warning_rows(result) == [("2", "iin", "iin_century")]
+    assert (Person.objects.get(iin=iin).birth_date, Person.objects.get(iin=iin).sex) == (
+        datetime.date(1990, 11, 23),
+        "F",
+    )
+
+
+def test_iin_rules_2013_a_row_without_birth_date_and_sex_keeps_the_registers_not_the_iins(
+    ref, clinic, district, rules_admin
+):
+    """The IIN's digits are a default for a new person only: a birth date and sex recorded otherwise
+    (confirmed at the desk) are not overwritten with them by a file that leaves them empty."""
+    person = PersonFactory(
+        iin=IIN_A, born=datetime.date(1990, 11, 24), sex="F", last_name="Иванов", first_name="Иван"
+    )
+    result = run(csv_file([row(clinic, IIN_A, last_name="Петров")]), user=rules_admin)
+    assert (result.errors, result.updated, result.warnings) == (0, 1, 0)
+    person.refresh_from_db()
+    assert (person.last_name, person.birth_date, person.sex) == ("Петров", datetime.date(1990, 11, 24), "F")
+    again = run(csv_file([row(clinic, IIN_A, last_name="Петров")]), user=rules_admin)
+    assert (again.updated, again.unchanged) == (0, 1)

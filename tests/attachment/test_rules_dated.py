@@ -86,7 +86,7 @@ def test_seed002_p4_import_takes_rows_before_the_recorded_rules_as_register_fact
 
     result = run(csv_file([history]))
     assert result.written and result.historical == 1, result.report
-    assert result.summary.endswith("errors=0 historical=1")
+    assert result.summary.endswith("errors=0 historical=1 warnings=0")
     attachment = Attachment.objects.get(person__iin=history[0])
     assert (attachment.valid_from, attachment.valid_to, attachment.ground.code) == (
         datetime.date(2021, 3, 1),

@@ -111,12 +111,6 @@ def test_issue18_the_change_form_shows_identity_and_death_read_only_with_links_t
     ("overrides", "field", "message"),
     [
         ({"iin": "901123300255"}, "iin", "The IIN check digit is wrong."),
-        (
-            {"birth_date": "1990-11-24"},
-            "birth_date",
-            "The birth date does not match the IIN (it encodes 23.11.1990).",
-        ),
-        ({"sex": "F"}, "sex", "The sex does not match the IIN."),
         ({"last_name": "Ахме\u200bтов"}, "last_name", "Remove invisible or control characters"),
         ({"change_reason": ""}, "change_reason", "This field is required."),
     ],
@@ -156,3 +150,29 @@ def test_issue18_an_admin_change_of_a_locked_person_says_the_person_is_busy_and_
     assert [str(m) for m in response.context["messages"]] == [BUSY]
     assert Person.objects.get(pk=person.pk).last_name == "Петров"
     assert person.history.count() == 1  # the factory's row only
+
+
+@pytest.mark.django_db
+def test_iin_rules_2013_adding_a_person_in_the_admin_with_a_birth_date_differing_from_the_iin_needs_a_reason(
+    admin_client, rules_admin
+):
+    """Rules of 26.08.2013 (the Ministry of Justice, 05.04.2019): a birth date that differs from the
+    IIN is a warning confirmed with a reason, never a refusal; unconfirmed, nothing is written."""
+    response = admin_client.post(
+        reverse("admin:patients_person_add"), add_data(birth_date="1990-11-24"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["__all__"]
+    assert "The birth date differs from the one the IIN encodes (23.11.1990)." in errors
+    assert not Person.objects.exists() and not Person.history.exists()
+    response = admin_client.post(
+        reverse("admin:patients_person_add"),
+        add_data(birth_date="1990-11-24", iin_mismatch_confirmed="on", iin_mismatch_reason="Court decision"),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(iin=NEW_IIN)
+    assert (person.birth_date, person.sex) == (datetime.date(1990, 11, 24), "M")
+    [reason] = person.history.values_list("history_change_reason", flat=True)
+    assert reason.startswith("Registered from the paper register. ")
+    assert "(23.11.1990)" in reason and reason.endswith(": Court decision")

@@ -54,12 +54,6 @@ def test_create_derives_birth_date_and_sex_from_iin(registrar_client, registrar1
             "iin",
             "An IIN is exactly 12 digits.",
         ),
-        (
-            {"birth_date": "1990-11-24"},
-            "birth_date",
-            "The birth date does not match the IIN (it encodes 23.11.1990).",
-        ),
-        ({"sex": "F"}, "sex", "The sex does not match the IIN."),
         ({"birth_date": "2026-02-30"}, "birth_date", "Enter a valid date."),
         ({"last_name": ""}, "last_name", "This field is required."),
         (
