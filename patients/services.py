@@ -143,7 +143,8 @@ def _fill_from_iin(person: Person) -> None:
 
 
 def _with_note(reason: str, note: str) -> str:
-    return f"{reason}. {note}" if note else reason
+    """The history reason with the note of a confirmation after it."""
+    return f"{reason.rstrip('. ')}. {note}" if note else reason
 
 
 @transaction.atomic
