@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patients.access import scope_to_organization
+from patients.dates import validate_date_in_bounds
 from patients.models import LegalCategory
 
 from .models import Attachment, District, Ground, Organization
@@ -12,7 +13,7 @@ from .population import attached_on
 class AttachedFilter(django_filters.FilterSet):
     """The attached population of an organization on a date, by district, category and ground."""
 
-    on = django_filters.DateFilter(label=_("On"), method="by_date")
+    on = django_filters.DateFilter(label=_("On"), method="by_date", validators=[validate_date_in_bounds])
     organization = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.none(), label=_("Organization")
     )

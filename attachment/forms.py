@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patients.access import scope_to_organization
+from patients.forms import BoundedDateField
 from patients.models import InsuranceContract
 
 from . import rules
@@ -17,13 +18,12 @@ CLINIC_CHANNELS = [(c.value, c.label) for c in (Channel.CLINIC, Channel.EGOV, Ch
 
 
 def receipt_date_field():
-    return forms.DateField(
+    return BoundedDateField(
         label=_("Application received on"),
         help_text=_(
             "The campaign window is checked on this day; the attachment takes effect on the date "
             "the rules give."
         ),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -143,9 +143,8 @@ class TransferForm(forms.Form):
 
     target = forms.ModelChoiceField(Organization.objects.all(), label=_("Move to organization"))
     ground = forms.ModelChoiceField(Ground.objects.filter(moves_in_bulk=True), label=_("Ground"))
-    on = forms.DateField(
+    on = BoundedDateField(
         label=_("First day at the new organization"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     act_number = forms.CharField(label=_("Act number"), max_length=50, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=300)
@@ -156,9 +155,7 @@ class TransferForm(forms.Form):
 class DeathForm(forms.Form):
     """A date of death between the person's birth date and today, with the reason (the certificate)."""
 
-    date_of_death = forms.DateField(
-        label=_("Date of death"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date_of_death = BoundedDateField(label=_("Date of death"))
     reason = forms.CharField(
         label=_("Reason for the change"), max_length=300, help_text=_("E.g. the death certificate number.")
     )
@@ -181,11 +178,10 @@ class DeathForm(forms.Form):
 class DeathCorrectionForm(DeathForm):
     """The corrected date of death, or none when the person did not die."""
 
-    date_of_death = forms.DateField(
+    date_of_death = BoundedDateField(
         label=_("Corrected date of death"),
         required=False,
         help_text=_("Leave empty when the person did not die."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(
         label=_("Reason for the correction"),
@@ -230,10 +226,9 @@ class DetachForm(forms.Form):
     """End the attachment: the last day attached, a reason from the administrators' list, and a
     note (required for a reason that needs one, "other")."""
 
-    on = forms.DateField(
+    on = BoundedDateField(
         label=_("Last day attached"),
         help_text=_("From the next day the person is attached nowhere (until a new attachment)."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.ModelChoiceField(
         DetachReason.objects.filter(active=True), label=_("Reason for detaching"), empty_label=None

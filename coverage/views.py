@@ -112,6 +112,9 @@ def person_leaflet(request, pk):
     as_pdf = request.GET.get("format") == "pdf"
     person = person_for_page(request, pk, params={"format": "pdf" if as_pdf else "html"})
     form = LeafletForm(request.GET)
+    if request.GET.get("on") and "on" in form.errors:  # a wrong date, never a silent today's leaflet
+        context = {"person": person, "date_errors": form.errors["on"]}
+        return render(request, "coverage/leaflet.html", context, status=400)
     if form.is_valid():
         on, language = form.cleaned_data["on"], form.cleaned_data["lang"]
     else:

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .dates import validate_date_in_bounds
 from .iin import MESSAGES as IIN_MESSAGES
 from .iin import fact_warnings, parse_iin
 from .models import (
@@ -21,14 +22,24 @@ from .validators import normalize_text, validate_no_invisible_characters
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class BoundedDateField(forms.DateField):
+    """A date within the range the forms accept (patients/dates.py), typed as YYYY-MM-DD."""
+
+    default_validators = [validate_date_in_bounds]
+    widget = DATE_INPUT
+
+
 class CleanTextMixin:
-    """Every text field refuses invisible characters and is stored in one Unicode form (NFC)."""
+    """Every text field refuses invisible characters and is stored in one Unicode form (NFC);
+    every date field, the model form's too, is bounded like a BoundedDateField."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 field.validators.append(validate_no_invisible_characters)
+            if isinstance(field, forms.DateField) and validate_date_in_bounds not in field.validators:
+                field.validators.append(validate_date_in_bounds)
 
     def clean(self):
         data = super().clean()
@@ -106,7 +117,7 @@ class PersonSearchForm(CleanTextMixin, forms.Form):
         max_length=100,
         help_text=_("Surname, given name or patronymic, in Cyrillic or Latin letters, in any order."),
     )
-    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DATE_INPUT)
+    birth_date = BoundedDateField(label=_("Birth date"), required=False)
     birth_year = forms.IntegerField(label=_("Birth year"), required=False, min_value=1900, max_value=2100)
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", _("any"))] + Sex.choices)
 
@@ -332,7 +343,7 @@ class RepresentativeDocumentForm(NewPersonDocumentForm):
     """A new identity document of the legal representative, typed on the representative's form
     and recorded with it (`services.NewDocument`)."""
 
-    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE_INPUT)
+    issued_on = BoundedDateField(label=_("Issued on"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from patients import tabular
 from patients.access import list_exported, scope_to_organization
+from patients.forms import BoundedDateField
 from patients.models import LegalCategory
 
 from .. import attached_list as export
@@ -135,7 +136,7 @@ class ExportFilterForm(forms.Form):
     """The export's query string, like the list page's filters: a wrong value is refused, never
     replaced by a default (a list for another date than asked would be wrong without saying so)."""
 
-    on = forms.DateField(required=False, label=_("on"))
+    on = BoundedDateField(required=False, label=_("on"))
     district = forms.IntegerField(required=False, min_value=1, label=_("district"))
     ground = forms.IntegerField(required=False, min_value=1, label=_("ground"))
     category = forms.TypedChoiceField(

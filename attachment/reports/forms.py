@@ -3,11 +3,11 @@
 import datetime
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from patients.forms import BoundedDateField
 from patients.models import Atu
 
 from .. import rules
@@ -16,18 +16,10 @@ from .selectors import DIMENSION_CHOICES
 
 DEFAULT_BY = ["organization", "sex", "age_group"]
 EXPORT_FORMATS = ("csv", "xlsx")
-# Dates a report may be asked for: wide, but away from the ends of Python's calendar, where the
-# day after (or a year before) a date no longer exists.
-FIRST_DATE, LAST_DATE = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
 
 
 def report_date_field(label) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[MinValueValidator(FIRST_DATE), MaxValueValidator(LAST_DATE)],
-    )
+    return BoundedDateField(label=label, required=False)
 
 
 def today() -> datetime.date:

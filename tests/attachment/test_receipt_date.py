@@ -63,13 +63,15 @@ def test_par10_3_a_registrar_cannot_open_a_closed_campaign_by_dating_the_receipt
     ("day", "message"),
     [
         (lambda today: today + datetime.timedelta(days=1), "An application cannot be received after today."),
-        (lambda today: datetime.date(9999, 12, 31), "An application cannot be received after today."),
+        # Beyond the dates any form accepts (patients/dates.py): never an attachment in year 9999.
+        (lambda today: datetime.date(9999, 12, 31), "Enter a date between 1900-01-01 and 2100-12-31."),
+        (lambda today: datetime.date(1, 1, 1), "Enter a date between 1900-01-01 and 2100-12-31."),
         (
             lambda today: datetime.date(1980, 1, 1),
             "An application cannot be received before the person's birth date (01.06.1990).",
         ),
     ],
-    ids=["tomorrow", "9999-12-31", "before_birth"],
+    ids=["tomorrow", "9999-12-31", "0001-01-01", "before_birth"],
 )
 def test_the_receipt_date_is_never_in_the_future_nor_before_birth(
     registrar_client, rules_admin, client, walk_in, clinic1, ref, day, message

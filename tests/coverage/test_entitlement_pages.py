@@ -203,3 +203,14 @@ def test_tab_shows_no_internal_notes_or_source_file_names(registrar_client, citi
     text += registrar_client.get(tab_url(citizen, "2026-03-01")).content.decode()
     assert "internal: check" not in text
     assert "seed 0" not in text
+
+
+@pytest.mark.parametrize("on", ["9999-12-31", "0001-01-01", "2026-02-30"])
+def test_a_leaflet_for_a_wrong_date_is_an_error_not_todays_leaflet(registrar_client, temporary_foreigner, on):
+    """Found by the input test: the leaflet silently printed today's text for any wrong date."""
+    url = reverse("coverage:person_leaflet", args=[temporary_foreigner.pk])
+    response = registrar_client.get(url, {"on": on, "lang": "ru"})
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert 'class="errorlist' in text
+    assert not any(row.name_ru in text for row in ServiceLimit.objects.all())
