@@ -80,6 +80,8 @@ def role_permissions(role: str) -> QuerySet:
             | Q(content_type__app_label="attachment", codename="correct_death")
             # Their own organization's reconciliations with the national register, read-only.
             | Q(content_type__app_label="attachment", codename="review_reconciliation")
+            # Merging two records of one person, replacing an IIN: for their organization's persons.
+            | Q(content_type__app_label="patients", codename="merge_person")
         )
     raise ValueError(role)
 
@@ -165,6 +167,38 @@ def may_change_for_person(user, person: Person, *, on: datetime.date, perms: Ite
     return not organizations or own in organizations
 
 
+MERGE_PERM = "patients.merge_person"
+
+
+def may_merge(user, persons: Iterable[Person], *, today) -> bool:
+    """May this user merge these records (or replace the IIN of this one)? Rules administrators
+    any; a clinic head when none of them has an attachment to another organization that is in
+    force today or later, and one of them has one to theirs (the organization "scoping" them).
+    Registrars and auditors never."""
+    if not user.is_active or not user.has_perm(MERGE_PERM):
+        return False
+    if sees_all_organizations(user):
+        return True
+    org_id = organization_id_of(user)
+    if org_id is None:
+        return False
+    # The person's attachments, read through the relation from the person (this app imports no
+    # other): ended ones aside.
+    current = Q(attachments__valid_to__isnull=True) | Q(attachments__valid_to__gte=today)
+    organizations = set(
+        Person.objects.filter(current, pk__in=[p.pk for p in persons]).values_list(
+            "attachments__organization_id", flat=True
+        )
+    )
+    organizations.discard(None)  # a person attached nowhere (the outer join's empty row)
+    return organizations == {org_id}
+
+
+def require_may_merge(user, persons: Iterable[Person], *, today) -> None:
+    if not may_merge(user, persons, today=today):
+        raise PermissionDenied(_("You may not merge or change the IIN of these records."))
+
+
 # The access log: every page that shows a person's data, by URL name, with the name auditors read.
 # tests/patients/test_access_log_pages.py walks the URLconf: a person page missing here fails.
 PERSON_PAGES = {
@@ -174,6 +208,9 @@ PERSON_PAGES = {
     "patients:person_edit": _("person edit form"),
     "patients:person_history": _("person history tab"),
     "patients:person_create": _("new person form (likely duplicates listed)"),
+    "patients:person_merge_start": _("merge: choosing the other record"),
+    "patients:person_merge": _("merge confirmation (both records)"),
+    "patients:person_replace_iin": _("IIN replacement form"),
     "patients:dependent_create": _("person's document, representative, contract or period form"),
     "patients:representative_edit": _("legal representative edit form"),
     "attachment:person": _("person's attachments tab"),

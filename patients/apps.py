@@ -9,6 +9,7 @@ PERSON_RECORDS = [
     "contingents",
     "contracts",
     "insured_periods",
+    "retired_iins",  # an IIN merged into the person or replaced by their new one
 ]
 
 

@@ -426,3 +426,28 @@ class IinFactsCheckForm(CleanTextMixin, forms.Form):
         if confirmed and not reason:
             self.add_error("reason", _("Give the reason why the data differ from the IIN."))
         return {"iin_mismatch_confirmed": confirmed and bool(reason), "iin_mismatch_reason": reason}
+
+
+class MergeStartForm(CleanTextMixin, forms.Form):
+    """The other record of the same person, and which of the two survives."""
+
+    THIS, OTHER = "this", "other"
+
+    other_iin = IinField(label=_("IIN of the other record"))
+    survivor = forms.ChoiceField(
+        label=_("Which record survives"),
+        choices=[(THIS, _("this record (the other one is retired)")), (OTHER, _("the other record"))],
+        widget=forms.RadioSelect,
+        initial=THIS,
+    )
+
+
+class MergeConfirmForm(CleanTextMixin, forms.Form):
+    reason = ReasonField(label=_("Why are these one person"))
+
+
+class ReplaceIinForm(CleanTextMixin, forms.Form):
+    new_iin = IinField(label=_("New IIN"))
+    reason = ReasonField(
+        label=_("Why the IIN is replaced"), help_text=_("For example: a new IIN issued after an adoption.")
+    )

@@ -212,6 +212,9 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         ordering = ["last_name", "first_name", "middle_name", "id"]
+        permissions = [
+            ("merge_person", _("Can merge two records of one person and replace a person's IIN")),
+        ]
         indexes = [
             # Name search (patients.selectors.person_search): trigrams of the folded full name.
             GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="person_name_key_trgm"),
@@ -496,6 +499,70 @@ class InsuredStatusPeriod(models.Model):
 
     def __str__(self):
         return f"{self.valid_from}–{self.valid_to or '…'}"
+
+
+class RetiredIin(models.Model):
+    """An IIN that no longer names a record of its own: merged into the surviving record of the same
+    person (`person_merge`), or replaced by a new IIN (`person_replace_iin`, e.g. after an
+    adoption). Search by it leads to the survivor. A merged record stays in the register, retired
+    (`retired_person`, keeping its IIN, its history and who saw it); nothing else points to it.
+
+    A retired IIN never names another person: unique here, and triggers of migration 0012 refuse
+    a person's IIN that is retired (unless it is the retired record's own) and a retired IIN that
+    a live person holds."""
+
+    class Kind(models.TextChoices):
+        MERGED = "merged", _("merged into another record")
+        REPLACED = "replaced", _("replaced by a new IIN")
+
+    # Unique through Meta.constraints (looked up whole only, like the person's IIN).
+    iin = models.CharField(_("retired IIN"), max_length=12)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    survivor = models.ForeignKey(
+        Person, models.PROTECT, related_name="retired_iins", verbose_name=_("surviving record")
+    )
+    survivor_iin = models.CharField(_("IIN that survived"), max_length=12)
+    retired_person = models.OneToOneField(
+        Person,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retirement",
+        verbose_name=_("retired record"),
+        help_text=_("Empty for a replaced IIN: the record itself lives on with its new IIN."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("retired IIN")
+        verbose_name_plural = _("retired IINs")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["iin"], name="retirediin_iin_unique"),
+            models.CheckConstraint(name="retirediin_iin_12_digits", condition=Q(iin__regex=r"^[0-9]{12}$")),
+            models.CheckConstraint(
+                name="retirediin_kind_valid", condition=Q(kind__in=["merged", "replaced"])
+            ),
+            # A merge retires a record; a replacement retires only the number.
+            models.CheckConstraint(
+                name="retirediin_merged_has_record",
+                condition=Q(kind="merged", retired_person__isnull=False)
+                | Q(kind="replaced", retired_person__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="retirediin_not_into_itself",
+                condition=~Q(retired_person=models.F("survivor")) & ~Q(iin=models.F("survivor_iin")),
+            ),
+            models.CheckConstraint(name="retirediin_reason_given", condition=~Q(reason="")),
+        ]
+
+    def __str__(self):
+        return f"{self.iin} → {self.survivor_iin}"
 
 
 class StaffProfile(models.Model):

@@ -11,7 +11,7 @@ from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Query
 from django.db.models.functions import Concat
 
 from .iin import is_valid_iin
-from .models import IdentityDocument, InsuranceContract, InsuredStatusPeriod, Person
+from .models import IdentityDocument, InsuranceContract, InsuredStatusPeriod, Person, RetiredIin
 from .names import NameFold, PersonNameKey
 
 SEARCH_LIMIT = 50
@@ -59,8 +59,12 @@ def person_search(
     spellings alike) exactly or as its start (exact matches first); when no name does, the
     similar names are listed instead, most alike first (every word with a trigram word
     similarity of at least NAME_SIMILARITY to a word of the name, served by the same GIN index).
-    `birth_date`, `birth_year` and `sex` narrow either search."""
-    qs = Person.objects.select_related("residence_atu")
+    `birth_date`, `birth_year` and `sex` narrow either search.
+
+    Retired records (merged into another) are never listed: a whole IIN that a merge or a
+    replacement retired finds its survivor instead, with `retired_as` (the `RetiredIin.Kind`) set
+    on it (None on a person found by their own IIN, absent on the other searches' results)."""
+    qs = persons_live().select_related("residence_atu")
     if birth_date:
         qs = qs.filter(birth_date=birth_date)
     if birth_year:
@@ -71,7 +75,9 @@ def person_search(
         qs = qs.filter(sex=sex)
     if iin:
         if len(iin) == 12:
-            return list(qs.filter(iin=iin))
+            return list(
+                qs.filter(iin=iin).annotate(retired_as=Value(None, output_field=TextField()))
+            ) or list(qs.filter(retired_iins__iin=iin).annotate(retired_as=F("retired_iins__kind")))
         # IINs are 12 digits: those starting with the prefix lie between its two paddings.
         starting = qs.filter(iin__gte=iin.ljust(12, "0"), iin__lte=iin.ljust(12, "9"))
         return list(starting.order_by("iin")[:limit])
@@ -113,6 +119,16 @@ def person_search(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(NAME_SIMILARITY)]
             )
         return list(qs.filter(*similar).order_by("-likeness", *names)[:limit])
+
+
+def persons_live() -> QuerySet[Person]:
+    """Persons of the register, the records retired by a merge aside (they stay for their history)."""
+    return Person.objects.filter(retirement__isnull=True)
+
+
+def retired_iin_of(person: Person) -> RetiredIin | None:
+    """The merge that retired this record, with its survivor, or None."""
+    return RetiredIin.objects.filter(retired_person=person).select_related("survivor").first()
 
 
 def insured_on(*, person: Person, on: datetime.date) -> bool:
@@ -188,7 +204,7 @@ def likely_duplicates(
             if person.pk != exclude_pk:
                 found.setdefault(person.pk, (person, []))[1].append(signal)
 
-    persons = Person.objects.select_related("residence_atu")
+    persons = persons_live().select_related("residence_atu")
     name = " ".join(p for p in (last_name, first_name, middle_name) if p and p.strip())
     if birth_date and name:
         key = PersonNameKey(Value(last_name or ""), Value(first_name or ""), Value(middle_name or ""))

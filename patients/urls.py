@@ -11,4 +11,7 @@ urlpatterns = [
     path("<id:pk>/history/", views.person_history, name="person_history"),
     path("<id:pk>/add/<slug:kind>/", views.dependent_create, name="dependent_create"),
     path("representatives/<id:pk>/", views.representative_edit, name="representative_edit"),
+    path("<id:pk>/merge/", views.person_merge_start, name="person_merge_start"),
+    path("<id:pk>/merge/<id:retired>/", views.person_merge, name="person_merge"),
+    path("<id:pk>/replace-iin/", views.person_replace_iin, name="person_replace_iin"),
 ]

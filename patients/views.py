@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import forms, services
-from .access import may_change_for_person, person_for_page, persons_listed
+from .access import may_change_for_person, may_merge, person_for_page, persons_listed, require_may_merge
 from .history import person_timeline
 from .iin import is_valid_iin
-from .models import LegalRepresentative, Person
-from .selectors import SEARCH_LIMIT, DuplicateSignal, likely_duplicates
+from .models import LegalRepresentative, Person, RetiredIin
+from .selectors import SEARCH_LIMIT, DuplicateSignal, likely_duplicates, persons_live, retired_iin_of
 from .selectors import person_search as person_search_rows
 
 
@@ -37,6 +37,8 @@ def person_search(request):
             limit=SEARCH_LIMIT + 1,
         )
         if form.exact_iin and len(rows) == 1:
+            if rows[0].retired_as:
+                messages.info(request, _retired_iin_note(data["iin"], rows[0]))
             return redirect("patients:person_detail", pk=rows[0].pk)
         truncated = len(rows) > SEARCH_LIMIT
         results = rows[:SEARCH_LIMIT]
@@ -50,15 +52,25 @@ def person_search(request):
     )
 
 
+def _retired_iin_note(iin: str, survivor) -> str:
+    if survivor.retired_as == RetiredIin.Kind.MERGED:
+        return _("The IIN %(iin)s was merged into %(survivor)s.") % {"iin": iin, "survivor": survivor.iin}
+    return _("The IIN %(iin)s was replaced by %(survivor)s.") % {"iin": iin, "survivor": survivor.iin}
+
+
 @permission_required("patients.view_person", raise_exception=True)
 def person_detail(request, pk):
     person = person_for_page(request, pk)
+    today = timezone.localdate()
     context = {
         "person": person,
         "tab": "card",
         "may_edit_representatives": may_change_for_person(
             request.user, person, on=timezone.localdate(), perms=services.CHANGE_REPRESENTATIVE
         ),
+        "retirement": retired_iin_of(person),
+        "retired_iins": person.retired_iins.all(),
+        "may_merge": may_merge(request.user, [person], today=today),
         "documents": person.documents.all(),
         "representatives": person.representatives.select_related("representative", "document"),
         "family": person.family_links.select_related("relative"),
@@ -353,3 +365,145 @@ def _prefixed(initial: dict) -> dict:
     """The new document's fields of a form posted back unchecked, by their names in its form."""
     prefix = "new_document-"
     return {name[len(prefix) :]: value for name, value in initial.items() if name.startswith(prefix)}
+
+
+# Merging two records of one person, replacing an IIN: clinic heads for their organization's
+# persons, rules administrators for anyone (`access.may_merge`).
+
+
+@permission_required("patients.merge_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_merge_start(request, pk):
+    """Choose the other record of the person (its IIN, or one of the likely duplicates listed)
+    and which record survives; the confirmation page follows."""
+    person = person_for_page(request, pk)
+    require_may_merge(request.user, [person], today=timezone.localdate())
+    if hasattr(person, "retirement"):
+        raise Http404
+    form = forms.MergeStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        other = persons_live().filter(iin=form.cleaned_data["other_iin"]).exclude(pk=person.pk).first()
+        if other is None:
+            form.add_error("other_iin", _("No other record in the register has this IIN."))
+        elif form.cleaned_data["survivor"] == form.THIS:
+            return redirect("patients:person_merge", pk=person.pk, retired=other.pk)
+        else:
+            return redirect("patients:person_merge", pk=other.pk, retired=person.pk)
+    duplicates = likely_duplicates(
+        iin=person.iin,
+        last_name=person.last_name,
+        first_name=person.first_name,
+        middle_name=person.middle_name,
+        birth_date=person.birth_date,
+        exclude_pk=person.pk,
+    )
+    persons_listed(request, [d.person for d in duplicates], params={"likely_duplicates": len(duplicates)})
+    context = {
+        "person": person,
+        "form": form,
+        "duplicates": duplicates,
+        "duplicate_signals": DUPLICATE_SIGNALS,
+    }
+    return render(request, "patients/merge_start.html", context)
+
+
+# Who is shown side by side on the confirmation page.
+MERGE_FACTS = (
+    "iin",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "birth_date",
+    "sex",
+    "citizenship",
+    "category",
+    "residence_atu",
+    "residence_address",
+    "date_of_death",
+)
+
+
+def _fact(person, name):
+    value = getattr(person, name)
+    display = getattr(person, f"get_{name}_display", None)
+    if display is not None:
+        return display()
+    if name == "citizenship":
+        return value.name if value else ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
+    return value if value not in (None, "") else ""
+
+
+@permission_required("patients.merge_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_merge(request, pk, retired):
+    """Both records side by side, what will move and why the merge would be refused; the POST
+    merges `retired` into the record `pk` (`services.person_merge`)."""
+    survivor = person_for_page(request, pk)
+    retired_person = person_for_page(request, retired)
+    require_may_merge(request.user, [survivor, retired_person], today=timezone.localdate())
+    form = forms.MergeConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_merge(
+                survivor=survivor,
+                retired=retired_person,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The record with the IIN %(retired)s was merged into this one.")
+                % {"retired": retired_person.iin},
+            )
+            return redirect("patients:person_detail", pk=survivor.pk)
+    plan = services.person_merge_plan(survivor=survivor, retired=retired_person)
+    references = services.person_references()
+    moves = [
+        (references[label].model._meta.verbose_name_plural, references[label].verbose_name, count)
+        for label, count in plan.moves.items()
+    ]
+    facts = [
+        (Person._meta.get_field(name).verbose_name, _fact(survivor, name), _fact(retired_person, name))
+        for name in MERGE_FACTS
+    ]
+    context = {
+        "survivor": survivor,
+        "retired": retired_person,
+        "facts": facts,
+        "moves": moves,
+        "drops": [(row._meta.verbose_name, row) for row in plan.drops],
+        "refusals": plan.refusals,
+        "form": form,
+    }
+    return render(request, "patients/merge_confirm.html", context)
+
+
+@permission_required("patients.merge_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_replace_iin(request, pk):
+    """A new IIN for the person (the old one stays findable, leading here)."""
+    person = person_for_page(request, pk)
+    require_may_merge(request.user, [person], today=timezone.localdate())
+    form = forms.ReplaceIinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.person_replace_iin(
+                person=person,
+                new_iin=form.cleaned_data["new_iin"],
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The IIN %(old)s was replaced by %(new)s.") % {"old": link.iin, "new": link.survivor_iin},
+            )
+            return redirect("patients:person_detail", pk=person.pk)
+    return render(request, "patients/replace_iin.html", {"person": person, "form": form})

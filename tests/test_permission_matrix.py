@@ -61,6 +61,12 @@ EXPECTED = {
     # The world's representative is of a child attached nowhere: any writer corrects it (a child
     # attached to a clinic, only its staff: tests/test_write_matrix.py).
     "patients:representative_edit": row("302  200  200  200  200   403"),
+    # Merging records and replacing an IIN: the clinic head of the organization the person is
+    # attached to (the world's person is clinic 1's; the retired child is attached nowhere) and
+    # rules administrators.
+    "patients:person_merge_start": row("302  403  403  200  200   403"),
+    "patients:person_merge": row("      302  403  403  200  200   403"),
+    "patients:person_replace_iin": row("302  403  403  200  200   403"),
     # The admin is for administrators and auditors only (is_staff).
     "admin:index": row("                302  302  302  302  200   200"),
     "admin:login": row("                200  200  200  200  302   302"),

@@ -129,6 +129,15 @@ WRITES = {
     ("patients:representative_edit", "", "c1"): cells("          L    W    R    W    W    R"),
     ("patients:representative_edit", "", "c2"): cells("          L    R    W    R    W    R"),
     ("patients:representative_edit", "", "none"): cells("        L    W    W    W    W    R"),
+    # Merging two records of one person and replacing an IIN: the clinic head of the organization
+    # the person is attached to, rules administrators for anyone; the start page only redirects.
+    ("patients:person_merge_start", "", "-"): cells("            L    R    R    N    N    R"),
+    ("patients:person_merge", "", "c1"): cells("                 L    R    R    W    W    R"),
+    ("patients:person_merge", "", "c2"): cells("                 L    R    R    R    W    R"),
+    ("patients:person_merge", "", "none"): cells("               L    R    R    R    W    R"),
+    ("patients:person_replace_iin", "", "c1"): cells("           L    R    R    W    W    R"),
+    ("patients:person_replace_iin", "", "c2"): cells("           L    R    R    R    W    R"),
+    ("patients:person_replace_iin", "", "none"): cells("         L    R    R    R    W    R"),
     # Attaching is free choice (§4): any registrar attaches anyone, wherever they are attached now,
     # to their own clinic, never to another one (the form offers only the own clinic; a rules
     # administrator may choose any). The person lives where the clinic serves; a person attached
@@ -476,6 +485,20 @@ def build_representative_edit(scene, target):
     }
 
 
+def build_person_merge(scene, target):
+    """The target survives; a second record of them, attached nowhere, is retired."""
+    retired = PersonFactory()
+    return reverse("patients:person_merge", args=[scene.persons[target].pk, retired.pk]), reason()
+
+
+def build_person_replace_iin(scene, target):
+    person = scene.person(target)
+    return reverse("patients:person_replace_iin", args=[person.pk]), {
+        "new_iin": fresh_iin(person.birth_date, person.sex),
+        **reason(),
+    }
+
+
 def clinic_of(scene, variant):
     return scene.clinic1 if variant == "to clinic 1" else scene.clinic2
 
@@ -612,6 +635,8 @@ def build_password_change(url_name) -> Builder:
 BUILDERS: dict[tuple[str, str], Builder] = {
     ("patients:person_create", ""): build_person_create,
     ("patients:person_edit", ""): build_person_edit,
+    ("patients:person_merge", ""): build_person_merge,
+    ("patients:person_replace_iin", ""): build_person_replace_iin,
     **{("patients:dependent_create", kind): build_dependent(kind) for kind in DEPENDENT_DATA},
     **{("attachment:attach", v): build_attach(v) for v in ("to clinic 1", "to clinic 2")},
     **{("attachment:refuse", v): build_attach(v, **REFUSE) for v in ("to clinic 1", "to clinic 2")},

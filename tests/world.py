@@ -358,6 +358,8 @@ def url_of(route: Route, objects, **params) -> str:
         "content_type_id": ContentType.objects.get_for_model(person).pk,
         "url": "no-such-page/",
         "file_format": "csv",
+        # A merge: the world's person survives, the child they represent is the retired record.
+        "retired": objects["patients.LegalRepresentative"].child_id,
     }
     if route.model_label:  # admin views of a model name its object pk, id or object_id
         kwargs["pk"] = kwargs["object_id"]

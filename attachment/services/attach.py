@@ -217,6 +217,8 @@ def attachment_create(
     # Lock the person first: two registrars attaching one IIN at once must run one after the
     # other, so the second sees the first's attachment and ends it (or is refused).
     person = person_lock(person.pk)
+    if hasattr(person, "retirement"):  # merged into another record (patients.RetiredIin)
+        raise ValidationError(_("This record was merged into another one: attach the surviving record."))
     book = book or selectors.rule_book()
     facts, valid_contract = attachment_facts(
         person=person,

@@ -84,6 +84,15 @@ WALK = {
         LISTED,
         listed=lambda w: {w["patients.LegalRepresentative"].child, w["patients.Person"]},
     ),
+    "patients:person_merge_start": Visit("head1", _person_url("patients:person_merge_start")),
+    # The confirmation shows both records: one row each.
+    "patients:person_merge": Visit(
+        "head1",
+        lambda w: reverse("patients:person_merge", args=[_pk(w), w["patients.LegalRepresentative"].child_id]),
+        LISTED,
+        listed=lambda w: {w["patients.Person"], w["patients.LegalRepresentative"].child},
+    ),
+    "patients:person_replace_iin": Visit("head1", _person_url("patients:person_replace_iin")),
     "attachment:list": Visit("registrar1", lambda w: reverse("attachment:list"), LISTED),
     "attachment:queue": Visit("registrar1", lambda w: reverse("attachment:queue"), LISTED, listed=_waiting),
     "attachment:person": Visit("registrar1", _person_url("attachment:person")),
