@@ -9,9 +9,10 @@ from django.db import migrations, models
 
 # A retired IIN never names another person (patients.models.RetiredIin): a person's IIN that is
 # retired, unless it is the retired record's own, and a retired IIN that another person holds, are
-# refused by the database. Statement triggers over the transition tables: one join per statement,
-# so the register import's bulk writes pay once, not once per row. AFTER triggers: a person
-# inserted with an IIN whose replacement has just committed sees the retired IIN.
+# refused by the database. AFTER triggers, so that a person inserted with an IIN whose replacement
+# has just committed sees the retired IIN. Inserts are checked per statement over the transition
+# table (one join, so the register import's bulk inserts pay once, not once per row); updates only
+# when the IIN changes (the import's updates never change it, and pay nothing).
 FORWARD = """
 CREATE FUNCTION patients_person_iin_not_retired() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -29,9 +30,23 @@ $$;
 CREATE TRIGGER person_iin_not_retired_insert
     AFTER INSERT ON patients_person REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION patients_person_iin_not_retired();
+CREATE FUNCTION patients_person_new_iin_not_retired() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM patients_retirediin r
+        WHERE r.iin = NEW.iin AND r.retired_person_id IS DISTINCT FROM NEW.id
+    ) THEN
+        RAISE EXCEPTION 'this IIN was retired by a merge or replacement'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'person_iin_not_retired';
+    END IF;
+    RETURN NULL;
+END;
+$$;
 CREATE TRIGGER person_iin_not_retired_update
-    AFTER UPDATE ON patients_person REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION patients_person_iin_not_retired();
+    AFTER UPDATE OF iin ON patients_person
+    FOR EACH ROW WHEN (OLD.iin IS DISTINCT FROM NEW.iin)
+    EXECUTE FUNCTION patients_person_new_iin_not_retired();
 
 CREATE FUNCTION patients_retirediin_not_live() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -59,6 +74,7 @@ DROP TRIGGER IF EXISTS retirediin_not_live_update ON patients_retirediin;
 DROP TRIGGER IF EXISTS retirediin_not_live_insert ON patients_retirediin;
 DROP FUNCTION IF EXISTS patients_retirediin_not_live();
 DROP TRIGGER IF EXISTS person_iin_not_retired_update ON patients_person;
+DROP FUNCTION IF EXISTS patients_person_new_iin_not_retired();
 DROP TRIGGER IF EXISTS person_iin_not_retired_insert ON patients_person;
 DROP FUNCTION IF EXISTS patients_person_iin_not_retired();
 """

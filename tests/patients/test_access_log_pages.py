@@ -16,6 +16,7 @@ from django.urls import get_resolver, reverse
 from attachment.services import application_receive
 from patients.access import PERSON_PAGES
 from patients.models import Person, PersonAccessLog
+from patients.selectors import likely_duplicates
 from patients.views import DEPENDENTS
 
 from ..factories import PersonFactory
@@ -53,6 +54,20 @@ def _waiting(w) -> set:
     return {w["patients.Person"], w["attachment.Application"].person}
 
 
+def _merge_candidates(w) -> set:
+    """The world's person and their likely duplicates (the merge page lists them)."""
+    person = w["patients.Person"]
+    duplicates = likely_duplicates(
+        iin=person.iin,
+        last_name=person.last_name,
+        first_name=person.first_name,
+        middle_name=person.middle_name,
+        birth_date=person.birth_date,
+        exclude_pk=person.pk,
+    )
+    return {person, *(d.person for d in duplicates)}
+
+
 def _admin(action, *args):
     return lambda w: reverse(f"admin:patients_person_{action}", args=[a(w) for a in args])
 
@@ -84,7 +99,10 @@ WALK = {
         LISTED,
         listed=lambda w: {w["patients.LegalRepresentative"].child, w["patients.Person"]},
     ),
-    "patients:person_merge_start": Visit("head1", _person_url("patients:person_merge_start")),
+    # The merge page lists the person's likely duplicates: one row each, the person's own.
+    "patients:person_merge_start": Visit(
+        "head1", _person_url("patients:person_merge_start"), LISTED, listed=lambda w: _merge_candidates(w)
+    ),
     # The confirmation shows both records: one row each.
     "patients:person_merge": Visit(
         "head1",
