@@ -17,12 +17,10 @@ from patients.tabular import Sheet, Written, write_file
 from .models import Attachment, Organization
 from .selectors import organization_attached_on
 
+# The person's columns every list of persons the product exports starts with.
+PERSON_HEADERS = (_("IIN"), _("surname"), _("given name"), _("patronymic"), _("birth date"))
 HEADERS = (
-    _("IIN"),
-    _("surname"),
-    _("given name"),
-    _("patronymic"),
-    _("birth date"),
+    *PERSON_HEADERS,
     _("sex"),
     _("district"),
     _("ground"),

@@ -9,7 +9,9 @@ from patients.forms import BoundedDateField
 from patients.models import InsuranceContract
 
 from . import rules
-from .models import Application, Channel, DetachReason, District, Ground, Organization
+from .models import Application, Channel, DetachReason, District, Ground, LeavingReason, Organization
+from .reports.forms import ScopedFilterForm, report_date_field
+from .selectors import leavers_period
 from .services.applications import receipt_date_error
 from .services.death import death_date_error
 from .services.detach import detach_date_error
@@ -253,4 +255,32 @@ class DetachForm(forms.Form):
                 self.add_error("on", error)
         if reason is not None and reason.needs_note and not (cleaned.get("note") or "").strip():
             self.add_error("note", _("Describe the reason in the note."))
+        return cleaned
+
+
+class LeaversFilterForm(ScopedFilterForm):
+    """The leavers' list and its export: the period of the last day attached (the last 30 days
+    unless given), the organization (the user's own, or any for those who see all), the district
+    left and the reason. A wrong value is an error, never replaced by a default."""
+
+    date_from = report_date_field(_("left from"))
+    date_to = report_date_field(_("left to"))
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none(), required=False
+    )
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none(), required=False)
+    reason = forms.ChoiceField(
+        label=_("Why the attachment ended"),
+        choices=[("", "---------"), *LeavingReason.choices],
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        default_from, default_to = leavers_period(today=timezone.localdate())
+        cleaned["date_from"] = cleaned.get("date_from") or default_from
+        cleaned["date_to"] = cleaned.get("date_to") or default_to
+        if "date_from" not in self.errors and "date_to" not in self.errors:
+            if cleaned["date_to"] < cleaned["date_from"]:
+                self.add_error("date_to", _("The end of the period cannot be before its start."))
         return cleaned

@@ -6,7 +6,20 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from patients.models import Atu, ContingentFlag, IdentityDocument, Person
 from patients.selectors import in_force_on
@@ -22,9 +35,12 @@ from .models import (
     FreeChoiceLimit,
     GroundRule,
     IntegrationPeriod,
+    LeavingReason,
     Organization,
     PublicHoliday,
     PurchaseContract,
+    ReconciliationGroup,
+    ReconciliationRow,
 )
 from .population import attached_on
 
@@ -79,6 +95,65 @@ def organization_attached_on(*, organization: Organization, on: datetime.date) -
         .select_related("person", "district", "ground", "person__residence_atu")
         .order_by("person__last_name", "person__first_name", "id")
     )
+
+
+# The leavers' list and the start page count look back this many days, today included.
+LEAVERS_DAYS = 30
+
+
+def leavers_period(*, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The default period of the leavers' list: the last `LEAVERS_DAYS` days up to today."""
+    return today - datetime.timedelta(days=LEAVERS_DAYS - 1), today
+
+
+def _attaching_the_day_after_end() -> QuerySet[Attachment]:
+    """Attachments of the outer attachment's person that attach them on the day after the outer
+    one's last day (`attached_on`; one at most, §4)."""
+    day_after = ExpressionWrapper(OuterRef("valid_to") + 1, output_field=DateField())
+    return Attachment.objects.filter(attached_on(day_after), person=OuterRef("person")).order_by()
+
+
+def organization_leavers(
+    *, date_from: datetime.date, date_to: datetime.date, organization: Organization | None = None
+) -> QuerySet[Attachment]:
+    """Who left the organization (every organization when none is given) with a last day in the
+    period: attachments that attached their person on their last day (`attached_on`) after which
+    no attachment to the same organization attaches them the next day (a change of ground there is
+    no leaving; coming back later is: that leaving is listed). Annotated with `next_id` (the
+    attachment that attaches them the next day elsewhere, if any), `reconciliation_id` (the applied
+    reconciliation that ended it) and `left_because` (a `LeavingReason`, the first that applies).
+    Ordered by the last day, the latest first. Scope it with `patients.access`."""
+    following = _attaching_the_day_after_end()
+    reconciled = ReconciliationRow.objects.filter(
+        attachment=OuterRef("pk"), ended=True, group=ReconciliationGroup.ELSEWHERE
+    ).values("reconciliation_id")[:1]
+    queryset = Attachment.objects.filter(valid_to__range=(date_from, date_to))
+    if organization is not None:
+        queryset = queryset.filter(organization=organization)
+    return (
+        queryset.filter(attached_on(F("valid_to")))
+        .exclude(Exists(following.filter(organization=OuterRef("organization"))))
+        .annotate(next_id=Subquery(following.values("pk")[:1]), reconciliation_id=Subquery(reconciled))
+        .annotate(
+            left_because=Case(
+                When(closed_by_death_on__isnull=False, then=Value(LeavingReason.DEATH)),
+                When(reconciliation_id__isnull=False, then=Value(LeavingReason.RECONCILIATION)),
+                When(detach_reason__isnull=False, then=Value(LeavingReason.DETACHED)),
+                When(next_id__isnull=False, then=Value(LeavingReason.TRANSFER)),
+                When(contract__isnull=False, then=Value(LeavingReason.CONTRACT_ENDED)),
+                default=Value(LeavingReason.OTHER),
+            )
+        )
+        .order_by("-valid_to", "person__last_name", "person__first_name", "id")
+    )
+
+
+def leavers_destinations(next_ids: Iterable[int | None]) -> dict[int, Attachment]:
+    """The attachments leavers went to, with organization and ground, by id (one query)."""
+    ids = [pk for pk in next_ids if pk is not None]
+    if not ids:
+        return {}
+    return {a.pk: a for a in Attachment.objects.filter(pk__in=ids).select_related("organization", "ground")}
 
 
 def district_counts_on(*, organization: Organization, on: datetime.date) -> QuerySet[District]:

@@ -8,17 +8,19 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from patients import services as patient_services
+from patients import tabular
 from patients.access import (
+    list_exported,
     may_change_for_person,
     organization_id_of,
     person_for_page,
@@ -30,6 +32,7 @@ from patients.access import (
 from patients.forms import PersonSearchForm
 from patients.models import Person
 
+from . import leavers as leaving
 from . import printing, rules, selectors, services
 from .access import may_correct_death, may_record_death, may_record_death_on_some_date
 from .filters import AttachedFilter
@@ -41,6 +44,7 @@ from .forms import (
     DetachForm,
     DistrictChangeForm,
     FamilyAttachForm,
+    LeaversFilterForm,
     RefusalForm,
 )
 from .models import Application, Attachment, Channel, Coupon, Ground, Organization, Refusal
@@ -59,6 +63,7 @@ def home(request):
             organization_id=organization_id, today=today, now=now
         )
         context["attached"] = dashboard.attached_change(organization_id=organization_id, today=today)
+        context["leavers"] = dashboard.leavers_count(user=request.user, today=today)
         applications = context["applications"]
         persons_listed(
             request, [a.person for a in applications.overdue_list + applications.today_list], params={}
@@ -762,6 +767,80 @@ def _list_export(attached: AttachedFilter, user) -> dict | None:
     if data.get("category"):
         params["category"] = data["category"]
     return {"organization": organization_id, "query": urlencode(params)}
+
+
+def _leavers_form(request) -> LeaversFilterForm:
+    organizations = scope_to_organization(Organization.objects.all(), request.user, "pk")
+    return LeaversFilterForm(request.GET, organizations=organizations)
+
+
+def _leavers_filters(cleaned: dict) -> dict:
+    """The filters as the access log keeps them (ids, codes and dates)."""
+    return {name: getattr(value, "pk", value) for name, value in cleaned.items() if value not in (None, "")}
+
+
+@require_GET
+@permission_required("attachment.view_attachment", raise_exception=True)
+def leavers(request):
+    """Who left the user's organization (the one chosen, or every one, for those who see all) in
+    a period, the latest first: the last day attached, where they went from the next day, on
+    which ground, and why the attachment ended."""
+    form = _leavers_form(request)
+    page, export = None, None
+    if form.is_valid():
+        filters = form.cleaned_data
+        queryset = leaving.leavers_for(user=request.user, **filters).select_related(
+            "person", "organization", "district", "detach_reason"
+        )
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = leaving.leavers_page_rows(page.object_list)
+        persons_listed(
+            request,
+            [a.person for a in page.object_list],
+            params={
+                "page": page.number,
+                "listed": len(page.object_list),
+                "filters": _leavers_filters(filters),
+            },
+        )
+        organization_id = (
+            filters["organization"].pk if filters["organization"] else organization_id_of(request.user)
+        )
+        params = {k: v for k, v in _leavers_filters(filters).items() if k != "organization"}
+        export = {"organization": organization_id, "query": urlencode(params)}
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "attachment/leavers.html",
+        {"form": form, "page": page, "query": query.urlencode(), "export": export},
+    )
+
+
+@require_GET
+@permission_required("attachment.view_attachment", raise_exception=True)
+def leavers_export(request, pk, file_format):
+    """The leavers' list of one organization as a file, filtered like the page (a wrong filter
+    is a 400 naming it); another organization's is a 404, like the attached list's export."""
+    organization = get_object_or_404(
+        scope_to_organization(Organization.objects.all(), request.user, "pk"), pk=pk
+    )
+    if file_format not in tabular.FORMATS:
+        raise Http404
+    form = _leavers_form(request)
+    if not form.is_valid():
+        errors = [f"{form[name].label}: {' '.join(texts)}" for name, texts in form.errors.items()]
+        return HttpResponseBadRequest("\n".join(errors), content_type="text/plain; charset=utf-8")
+    filters = {**form.cleaned_data, "organization": organization}
+    written = leaving.leavers_file(leaving.leavers_for(user=request.user, **filters), file_format=file_format)
+    list_exported(
+        request, row_count=written.rows, params={"format": file_format, **_leavers_filters(filters)}
+    )
+    return tabular.file_response(
+        written,
+        file_format=file_format,
+        filename=f"left-{organization.bin}-{filters['date_from']:%Y%m%d}-{filters['date_to']:%Y%m%d}",
+    )
 
 
 @permission_required("patients.change_person", raise_exception=True)

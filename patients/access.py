@@ -228,6 +228,8 @@ PERSON_PAGES = {
     "attachment:refusal_print": _("refusal (print or PDF)"),
     "attachment:list": _("attached list"),
     "attachment:queue": _("application queue"),
+    "attachment:leavers": _("leavers list"),
+    "attachment:leavers_export": _("leavers list export"),
     "coverage:person_entitlements": _("person's entitlements tab"),
     "coverage:usage_record": _("service usage form"),
     "coverage:person_leaflet": _("entitlements leaflet"),

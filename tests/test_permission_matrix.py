@@ -83,6 +83,10 @@ EXPECTED = {
     # other clinic's registrar (scoped like a missing row), lists show only the own clinic.
     "attachment:list": row("            302  200  200  200  200   200"),
     "attachment:queue": row("           302  200  200  200  200   200"),
+    # Who left: the own clinic's leavers (any organization's for those who see all); another
+    # clinic's export is a 404 like the attached list's.
+    "attachment:leavers": row("         302  200  200  200  200   200"),
+    "attachment:leavers_export": row("  302  200  404  200  200   200"),
     "attachment:person": row("          302  200  200  200  200   200"),
     "attachment:attach": row("          302  200  200  200  200   403"),
     "attachment:family": row("          302  200  200  200  200   403"),

@@ -281,6 +281,7 @@ OBJECT_OF_ROUTE = {
     "importing:report": "attachment.ImportRun",
     "importing:warnings": "attachment.ImportRun",
     "importing:export": "attachment.Organization",
+    "attachment:leavers_export": "attachment.Organization",
 }
 
 

@@ -5,7 +5,15 @@ so Django registers them with the app and no sub-package reaches back up for its
 """
 
 from .applications import Application, Coupon, CouponPrint, Refusal, RefusalReason
-from .attachments import Attachment, AttachmentAct, AttachmentStatus, Channel, DetachReason, Ground
+from .attachments import (
+    Attachment,
+    AttachmentAct,
+    AttachmentStatus,
+    Channel,
+    DetachReason,
+    Ground,
+    LeavingReason,
+)
 from .base import BilingualName
 from .imports import ImportRun
 from .organizations import District, IntegrationPeriod, Organization, PurchaseContract
@@ -56,6 +64,7 @@ __all__ = [
     "GroundRule",
     "ImportRun",
     "IntegrationPeriod",
+    "LeavingReason",
     "LegalAct",
     "Organization",
     "PublicHoliday",

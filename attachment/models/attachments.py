@@ -291,6 +291,18 @@ class AttachmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled: the person died before it took effect")
 
 
+class LeavingReason(models.TextChoices):
+    """Why a person's attachment to an organization ended (derived from the rows, never stored;
+    `selectors.organization_leavers` reads it, the first that applies in this order)."""
+
+    DEATH = "death", _("death")
+    RECONCILIATION = "reconciliation", _("reconciliation with the national register")
+    DETACHED = "detached", _("detached at the desk")
+    TRANSFER = "transfer", _("attached to another organization")
+    CONTRACT_ENDED = "contract_ended", _("the VMI/IMI contract ended")
+    OTHER = "other", _("other")
+
+
 class AttachmentAct(models.Model):
     """The act that attaches a contingent by place rather than by choice (standard row 8, item 5)."""
 

@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from .. import rules
+from ..leavers import leavers_for
 from ..models import (
     Application,
     Attachment,
@@ -25,6 +26,7 @@ from ..models import (
     SexAgeCoefficient,
 )
 from ..population import attached_on
+from ..selectors import leavers_period
 
 LIST_LIMIT = 20
 HORIZON_DAYS = 366
@@ -76,6 +78,20 @@ def attached_change(*, organization_id: int, today: datetime.date) -> AttachedWi
         before=Count("pk", filter=attached_on(before)),
     )
     return AttachedWidget(today=counts["today"], week_start=week_start, before_week=counts["before"])
+
+
+@dataclass
+class LeaversWidget:
+    count: int
+    date_from: datetime.date
+    date_to: datetime.date
+
+
+def leavers_count(*, user, today: datetime.date) -> LeaversWidget:
+    """How many left the user's organization in the last 30 days: the leavers' list's count."""
+    date_from, date_to = leavers_period(today=today)
+    count = leavers_for(user=user, date_from=date_from, date_to=date_to).count()
+    return LeaversWidget(count=count, date_from=date_from, date_to=date_to)
 
 
 CALENDAR_NOTICE_DAYS = 60

@@ -54,6 +54,7 @@ def test_main_pages_hold_at_1366_px(browser, live_server, db, language):
             reverse("patients:person_history", args=[person.pk]),
             reverse("attachment:attach", args=[person.pk]),
             reverse("attachment:list"),
+            reverse("attachment:leavers"),
             reverse("attachment:queue"),
         ],
         "admin": [

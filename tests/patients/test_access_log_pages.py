@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import get_resolver, reverse
 
+from attachment.models import Attachment
 from attachment.services import application_receive
 from patients.access import PERSON_PAGES
 from patients.models import Person, PersonAccessLog
@@ -47,6 +48,14 @@ class Visit:
 def _died(w) -> None:
     """The world's person died on ON (the correction page opens for a recorded death)."""
     Person.objects.filter(pk=w["patients.Person"].pk).update(date_of_death=ON)
+
+
+def _left(w) -> None:
+    """The world's person left clinic 1 on ON (the leavers' list and its export show them)."""
+    Attachment.objects.filter(pk=w["attachment.Attachment"].pk).update(valid_to=ON)
+
+
+LEFT_ON = f"?date_from={ON}&date_to={ON}"
 
 
 def _waiting(w) -> set:
@@ -113,6 +122,17 @@ WALK = {
     "patients:person_replace_iin": Visit("head1", _person_url("patients:person_replace_iin")),
     "attachment:list": Visit("registrar1", lambda w: reverse("attachment:list"), LISTED),
     "attachment:queue": Visit("registrar1", lambda w: reverse("attachment:queue"), LISTED, listed=_waiting),
+    "attachment:leavers": Visit(
+        "registrar1", lambda w: reverse("attachment:leavers") + LEFT_ON, LISTED, before=_left
+    ),
+    "attachment:leavers_export": Visit(
+        "registrar1",
+        lambda w: (
+            reverse("attachment:leavers_export", args=[w["attachment.Organization"].pk, "xlsx"]) + LEFT_ON
+        ),
+        EXPORT,
+        before=_left,
+    ),
     "attachment:person": Visit("registrar1", _person_url("attachment:person")),
     "attachment:attach": Visit("registrar1", _person_url("attachment:attach")),
     "attachment:family": Visit("registrar1", _person_url("attachment:family")),
