@@ -127,6 +127,11 @@ EXPECTED = {
     # An organization's attached list (CSV/XLSX): scoped like the list; clinic 1's is a 404 to the
     # other clinic's registrar.
     "importing:export": row("           302  200  404  200  200   200"),
+    # Reconciliation with the register: rules administrators; clinic heads read their own.
+    "importing:reconciliations": row("  302  403  403  200  200   403"),
+    "importing:reconciliation": row("   302  403  403  200  200   403"),
+    "importing:reconciliation_apply": row("302  405  405  405  405   405"),  # POST only
+    "importing:reconciliation_group": row("302  403  403  200  200   403"),  # a group's file
 }
 
 # action -> kind -> statuses          anon reg1 reg2 head admin audit

@@ -108,6 +108,11 @@ WRITES = {
     ("reports:district_load", "", "-"): cells("                  L    R    R    N    N    N"),
     ("reports:planning", "", "-"): cells("                       L    R    R    N    N    N"),
     ("importing:run", "", "-"): cells("                          L    R    R    R    N    R"),
+    # Comparing an extract and applying it: rules administrators only (an empty form is refused;
+    # the world's run, compared and not applied, is applied once); clinic heads read, never write.
+    ("importing:reconciliations", "", "-"): cells("              L    R    R    R    F    R"),
+    ("importing:reconciliation", "", "-"): cells("               L    R    R    N    N    R"),
+    ("importing:reconciliation_apply", "", "-"): cells("         L    R    R    R    W    R"),
     # One's own password: everyone signed in.
     ("password_change", "", "-"): cells("                        L    W    W    W    W    W"),
     # The person register is one for the whole country and not scoped to a clinic: any registrar
@@ -657,6 +662,11 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     ("attachment:correct_death", ""): build_correct_death,
     ("coverage:usage_record", ""): build_usage,
     ("importing:start", ""): build_import,
+    # The world's reconciliation of clinic 1, compared and not applied: applying it writes the run.
+    ("importing:reconciliation_apply", ""): lambda scene, target: (
+        reverse("importing:reconciliation_apply", args=[scene.world["attachment.Reconciliation"].pk]),
+        {},
+    ),
     ("password_change", ""): build_password_change("password_change"),
     ("admin:password_change", ""): build_password_change("admin:password_change"),
     # Not writes: the search form with a criterion; the other pages are posted empty.

@@ -32,6 +32,9 @@ from attachment.models import (
     IntegrationPeriod,
     PublicHoliday,
     PurchaseContract,
+    Reconciliation,
+    ReconciliationGroup,
+    ReconciliationRow,
     RefusalReason,
     SexAgeCoefficient,
 )
@@ -177,6 +180,7 @@ def world_objects(*, clinic1, district1, registrar1, rules_admin) -> dict:
         sex="F", age_group=objects["attachment.AgeGroup"], value="1.500", valid_from=datetime.date(2026, 1, 1)
     )
     objects["attachment.ImportRun"] = import_run_of_clinic1(person, clinic1, rules_admin)
+    objects["attachment.Reconciliation"] = reconciliation_of_clinic1(person, clinic1, rules_admin)
     objects["django_tasks_database.DBTaskResult"] = DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
         task_path=f"{__name__}.noop_task",
@@ -194,6 +198,17 @@ def import_run_of_clinic1(person, clinic, user) -> ImportRun:
     run.error_report = f"row,iin,column,error\n2,{person.iin},district,No district has this code.\n"
     run.warning_report = f"row,iin,column,warning\n2,{person.iin},sex,The sex differs from the IIN.\n"
     run.save()
+    return run
+
+
+def reconciliation_of_clinic1(person, clinic, user) -> Reconciliation:
+    """A compared, not applied, extract for clinic 1 that has one of its people on both lists."""
+    run = Reconciliation.objects.create(
+        organization=clinic, on=datetime.date(2026, 3, 2), file_name="rpn.csv", user=user, rows=1, both=1
+    )
+    ReconciliationRow.objects.create(
+        reconciliation=run, group=ReconciliationGroup.BOTH, line=2, iin=person.iin, person=person
+    )
     return run
 
 
@@ -282,6 +297,9 @@ OBJECT_OF_ROUTE = {
     "importing:warnings": "attachment.ImportRun",
     "importing:export": "attachment.Organization",
     "attachment:leavers_export": "attachment.Organization",
+    "importing:reconciliation": "attachment.Reconciliation",
+    "importing:reconciliation_apply": "attachment.Reconciliation",
+    "importing:reconciliation_group": "attachment.Reconciliation",
 }
 
 
@@ -361,6 +379,7 @@ def url_of(route: Route, objects, **params) -> str:
         "file_format": "csv",
         # A merge: the world's person survives, the child they represent is the retired record.
         "retired": objects["patients.LegalRepresentative"].child_id,
+        "group": "both",
     }
     if route.model_label:  # admin views of a model name its object pk, id or object_id
         kwargs["pk"] = kwargs["object_id"]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from patients import tabular
 from patients.access import list_exported, scope_to_organization
@@ -17,7 +21,22 @@ from patients.forms import BoundedDateField
 from patients.models import LegalCategory
 
 from .. import attached_list as export
-from ..models import ImportRun, Organization
+from ..models import (
+    APPLY_PERMISSION,
+    REVIEW_PERMISSION,
+    ImportRun,
+    Organization,
+    Reconciliation,
+    ReconciliationGroup,
+    ReconciliationRow,
+)
+from ..models.reconciliations import GROUP_SLUGS
+from ..services.reconcile import (
+    ReconciliationRefused,
+    UnreadableFile,
+    reconciliation_apply,
+    reconciliation_compare,
+)
 from . import parsing
 from .runs import import_run_create, import_runs_fail_dead
 from .tasks import import_population_task
@@ -180,3 +199,160 @@ def attached_export(request, pk, file_format):
     return tabular.file_response(
         written, file_format=file_format, filename=f"attached-{organization.bin}-{on:%Y%m%d}"
     )
+
+
+# Reconciliation with the national register: rules administrators compare and apply, clinic heads
+# read their own organization's runs (`review_reconciliation`, scoped to the organization).
+
+
+class ReconciliationForm(forms.Form):
+    file = forms.FileField(label=_("Register extract (CSV, the import's format)"))
+    organization = forms.ModelChoiceField(
+        Organization.objects.all(), to_field_name="bin", label=_("Organization (BIN)"), widget=forms.TextInput
+    )
+    on = forms.DateField(
+        label=_("Date of the extract"),
+        required=False,
+        help_text=_("Empty: today."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on is not None and not (DATE_FLOOR <= on <= timezone.localdate()):
+            raise forms.ValidationError(_("The extract's date must be between 01.01.2000 and today."))
+        return on
+
+
+DATE_FLOOR = datetime.date(2000, 1, 1)
+
+
+def _reconciliations(request):
+    if not request.user.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied
+    return scope_to_organization(Reconciliation.objects.select_related("organization", "user"), request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def reconciliation_list(request):
+    """The runs, newest first, and (for rules administrators) the form that compares an extract."""
+    runs = _reconciliations(request)
+    may_compare = request.user.has_perm(APPLY_PERMISSION)
+    form = ReconciliationForm(request.POST or None, request.FILES or None) if may_compare else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            upload, data = form.cleaned_data["file"], form.cleaned_data
+            try:
+                run = reconciliation_compare(
+                    stream=upload,
+                    file_name=upload.name,
+                    organization=data["organization"],
+                    on=data["on"] or timezone.localdate(),
+                    user=request.user,
+                )
+            except UnreadableFile as error:
+                form.add_error("file", str(error))
+            except ReconciliationRefused as refused:
+                form.add_error("file", str(refused))
+                for text in refused.errors:
+                    form.add_error(None, text)
+            else:
+                messages.success(request, _("Compared: reconciliation #%(pk)s.") % {"pk": run.pk})
+                return redirect("importing:reconciliation", pk=run.pk)
+    return render(
+        request,
+        "attachment/reconciliations.html",
+        {"runs": runs[:50], "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def reconciliation_detail(request, pk):
+    run = get_object_or_404(_reconciliations(request), pk=pk)
+    groups = [(group, GROUP_SLUGS[group], run.count_of(group)) for group in ReconciliationGroup]
+    return render(
+        request,
+        "attachment/reconciliation.html",
+        {
+            "run": run,
+            "groups": groups,
+            "may_apply": request.user.has_perm(APPLY_PERMISSION) and not run.is_applied,
+            "formats": tabular.FORMATS,
+        },
+    )
+
+
+@require_GET
+def reconciliation_group(request, pk, group, file_format):
+    run = get_object_or_404(_reconciliations(request), pk=pk)
+    slugs = {slug: value for value, slug in GROUP_SLUGS.items()}
+    if group not in slugs or file_format not in tabular.FORMATS:
+        raise Http404
+    rows = (
+        ReconciliationRow.objects.filter(reconciliation=run, group=slugs[group])
+        .select_related("person", "attachment__district", "register_organization")
+        .order_by("line", "iin")
+    )
+    headers = [
+        _("IIN"),
+        _("Surname"),
+        _("Given name"),
+        _("Patronymic"),
+        _("Row of the extract"),
+        _("District here"),
+        _("Organization per the register (BIN)"),
+        _("Attached per the register on"),
+        _("Date of death per the register"),
+        _("Ended by the reconciliation"),
+    ]
+
+    def lines():
+        for row in rows.iterator(chunk_size=2000):
+            person = row.person
+            yield [
+                row.iin,
+                person.last_name if person else row.last_name,
+                person.first_name if person else row.first_name,
+                person.middle_name if person else row.middle_name,
+                row.line,
+                row.attachment.district.code if row.attachment and row.attachment.district else "",
+                row.register_organization.bin if row.register_organization else "",
+                row.register_attached_on,
+                row.date_of_death,
+                _("yes") if row.ended else "",
+            ]
+
+    title = str(ReconciliationGroup(slugs[group]).label)
+    written = tabular.write_file([tabular.Sheet(title, headers, lines())], file_format=file_format)
+    list_exported(
+        request,
+        row_count=written.rows,
+        params={"reconciliation": run.pk, "group": group, "format": file_format},
+    )
+    return tabular.file_response(
+        written, file_format=file_format, filename=f"reconciliation-{run.pk}-{group}"
+    )
+
+
+@require_POST
+@permission_required(APPLY_PERMISSION, raise_exception=True)
+def reconciliation_apply_view(request, pk):
+    run = get_object_or_404(_reconciliations(request), pk=pk)
+    result = reconciliation_apply(reconciliation=run, user=request.user)
+    if result.already_applied:
+        messages.info(request, _("This reconciliation was applied already; nothing changed."))
+    else:
+        messages.success(
+            request,
+            _("Applied: %(ended)s attachments ended, %(deaths)s deaths recorded.")
+            % {"ended": result.ended, "deaths": result.deaths_recorded},
+        )
+        if result.skipped:
+            messages.warning(
+                request,
+                _("Deaths recorded here with another date were left for a correction: %(iins)s")
+                % {"iins": ", ".join(result.skipped)},
+            )
+    return redirect("importing:reconciliation", pk=run.pk)

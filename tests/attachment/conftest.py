@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from attachment import reference_data as attachment_reference
-from attachment.models import Channel, Ground
+from attachment.models import Attachment, Channel, Ground
 from attachment.services import family_attach
 from patients import reference_data as patients_reference
 from patients.models import Atu, IdentityDocument, LegalCategory
@@ -70,3 +70,30 @@ def attach_family(ref, organization, members, *, reason="family application with
         user=None,
         reason=reason,
     )
+
+
+@pytest.fixture
+def scene(ref, clinic, other_clinic):
+    """Reconciliation: five persons attached to the clinic on ON and one attached nowhere, one per
+    group (tests/attachment/test_reconcile.py)."""
+
+    def attached(name, organization=clinic):
+        person = PersonFactory(last_name=name)
+        Attachment.objects.create(
+            person=person,
+            organization=organization,
+            ground=ref[1],
+            channel=Channel.CLINIC,
+            valid_from=datetime.date(2025, 6, 1),
+        )
+        return person
+
+    people = {
+        "both": attached("Обоих"),
+        "here_only": attached("Здесь"),
+        "elsewhere": attached("Другая"),
+        "dead": attached("Умер"),
+        "register_only": PersonFactory(last_name="Реестр"),
+        "moved_here_later": attached("Ушёл"),
+    }
+    return people

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from attachment.models import Attachment, Channel, Reconciliation, ReconciliationGroup, ReconciliationRow
+from attachment.models import Attachment, Reconciliation, ReconciliationGroup, ReconciliationRow
 from attachment.services.reconcile import (
     ReconciliationRefused,
     UnreadableFile,
@@ -17,37 +17,9 @@ from attachment.services.reconcile import (
 )
 from patients.models import Person
 
-from ..factories import PersonFactory
-
 ON = datetime.date(2026, 3, 2)
 G = ReconciliationGroup
 HEADER = "iin,last_name,first_name,organization_bin,attached_on,ground,date_of_death\n"
-
-
-@pytest.fixture
-def scene(ref, clinic, other_clinic):
-    """Five persons attached to the clinic on ON and one attached nowhere, one per group."""
-
-    def attached(name, organization=clinic):
-        person = PersonFactory(last_name=name)
-        Attachment.objects.create(
-            person=person,
-            organization=organization,
-            ground=ref[1],
-            channel=Channel.CLINIC,
-            valid_from=datetime.date(2025, 6, 1),
-        )
-        return person
-
-    people = {
-        "both": attached("Обоих"),
-        "here_only": attached("Здесь"),
-        "elsewhere": attached("Другая"),
-        "dead": attached("Умер"),
-        "register_only": PersonFactory(last_name="Реестр"),
-        "moved_here_later": attached("Ушёл"),
-    }
-    return people
 
 
 def extract(scene, clinic, other_clinic, *, extra=""):
