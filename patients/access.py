@@ -235,6 +235,8 @@ PERSON_PAGES = {
     "coverage:person_leaflet": _("entitlements leaflet"),
     "importing:export": _("attached list export"),
     "importing:report": _("import error report"),
+    "importing:warnings": _("import warnings report"),
+    "importing:reconciliation_group": _("reconciliation group export"),
     "reports:population": _("report export: attached population"),
     "reports:campaign": _("report export: campaign"),
     "reports:applications": _("report export: applications"),

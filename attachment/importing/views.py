@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -210,21 +208,13 @@ class ReconciliationForm(forms.Form):
     organization = forms.ModelChoiceField(
         Organization.objects.all(), to_field_name="bin", label=_("Organization (BIN)"), widget=forms.TextInput
     )
-    on = forms.DateField(
-        label=_("Date of the extract"),
-        required=False,
-        help_text=_("Empty: today."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    on = BoundedDateField(label=_("Date of the extract"), required=False, help_text=_("Empty: today."))
 
     def clean_on(self):
         on = self.cleaned_data["on"]
-        if on is not None and not (DATE_FLOOR <= on <= timezone.localdate()):
-            raise forms.ValidationError(_("The extract's date must be between 01.01.2000 and today."))
+        if on is not None and on > timezone.localdate():
+            raise forms.ValidationError(_("An extract cannot be dated later than today."))
         return on
-
-
-DATE_FLOOR = datetime.date(2000, 1, 1)
 
 
 def _reconciliations(request):

@@ -8,6 +8,7 @@ Expected texts are taken from the translation catalogues (`gettext` in the page'
 a missing translation or a page that says something else fails here.
 """
 
+import datetime
 import re
 
 import pytest
@@ -19,7 +20,9 @@ from attachment import rules
 from attachment.models import Application, Attachment, Channel, DetachReason, Ground, Organization, Refusal
 from attachment.services import attachment_decide
 from attachment.views import attached_message
+from patients.models import LegalRepresentative
 
+from ..factories import PersonFactory
 from .test_registrar_journey import Desk, attachable
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -248,3 +251,31 @@ def test_correcting_at_the_desk_district_change_then_a_death_ends_the_attachment
     attachment.refresh_from_db()
     assert person.date_of_death == today
     assert attachment.valid_to is not None and attachment.valid_to <= today
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_par9_legal_representative_corrected_with_a_document_typed_on_the_same_form(
+    page, live_server, demo, language
+):
+    child = PersonFactory(born=datetime.date(2016, 4, 12), last_name="Омарова", first_name="Айша")
+    parent = PersonFactory(last_name="Омаров", first_name="Ержан")
+    link = LegalRepresentative.objects.create(child=child, representative=parent, relationship="parent")
+    assert not parent.documents.exists()
+    desk = Desk(page, live_server.url)
+    desk.log_in("registrar1")
+    desk.switch_language(language)
+
+    page.goto(f"{live_server.url}/persons/{child.pk}/")
+    page.click(f"main a[href$='/persons/representatives/{link.pk}/']")
+    expect(page.locator("main h2").first).to_contain_text(parent.full_name)
+    page.select_option("#id_new_document-kind", "id_card")
+    page.fill("#id_new_document-number", "045612378")
+    page.fill("#id_reason", "предъявлено удостоверение")
+    page.click("main form.form button[type=submit]:not([name])")
+    page.wait_for_url(re.compile(rf"/persons/{child.pk}/$"))
+    expect(page.locator(".messages")).to_contain_text(text(language, "Saved."))
+    link.refresh_from_db()
+    document = parent.documents.get()
+    assert document.number == "045612378" and link.document == document
+    assert link.history.latest().history_user.username == "registrar1"
+    expect(page.locator("main")).to_contain_text("045612378")

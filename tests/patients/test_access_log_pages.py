@@ -182,6 +182,16 @@ WALK = {
     "importing:report": Visit(
         "rules_admin", lambda w: reverse("importing:report", args=[w["attachment.ImportRun"].pk]), EXPORT
     ),
+    "importing:warnings": Visit(
+        "rules_admin", lambda w: reverse("importing:warnings", args=[w["attachment.ImportRun"].pk]), EXPORT
+    ),
+    "importing:reconciliation_group": Visit(
+        "head1",
+        lambda w: reverse(
+            "importing:reconciliation_group", args=[w["attachment.Reconciliation"].pk, "both", "csv"]
+        ),
+        EXPORT,
+    ),
     "reports:population": Visit("head1", lambda w: reverse("reports:population") + "?export=csv", EXPORT),
     "reports:campaign": Visit("head1", lambda w: reverse("reports:campaign") + "?export=csv", EXPORT),
     "reports:applications": Visit("head1", lambda w: reverse("reports:applications") + "?export=csv", EXPORT),
@@ -227,6 +237,9 @@ NOT_PERSON_PAGES = {
     "importing:start": "the import form: no person data",
     "importing:run": "an import's counts and status: no person data",
     "importing:status": "an import's counts (JSON)",
+    "importing:reconciliations": "reconciliations' counts and the compare form: no person data",
+    "importing:reconciliation": "a reconciliation's counts per group: no person data",
+    "importing:reconciliation_apply": "a write (POST) that redirects to the counts",
     "admin:patients_person_add": "an empty form",
     "admin:patients_person_import": "the upload form",
     "admin:patients_person_process_import": "POST only: writes the confirmed file",
