@@ -286,10 +286,7 @@ def reconciliation_group(request, pk, group, file_format):
         .order_by("line", "iin")
     )
     headers = [
-        _("IIN"),
-        _("Surname"),
-        _("Given name"),
-        _("Patronymic"),
+        *export.PERSON_HEADERS,
         _("Row of the extract"),
         _("District here"),
         _("Organization per the register (BIN)"),
@@ -306,6 +303,7 @@ def reconciliation_group(request, pk, group, file_format):
                 person.last_name if person else row.last_name,
                 person.first_name if person else row.first_name,
                 person.middle_name if person else row.middle_name,
+                person.birth_date if person else None,
                 row.line,
                 row.attachment.district.code if row.attachment and row.attachment.district else "",
                 row.register_organization.bin if row.register_organization else "",

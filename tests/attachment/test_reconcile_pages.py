@@ -55,7 +55,9 @@ def test_rpn_reconciliation_page_counts_every_group_downloads_each_and_applies_o
     assert download.status_code == 200
     lines = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
     assert len(lines) == 2 and lines[1][0] == scene["elsewhere"].iin and lines[1][1] == "Другая"
-    assert lines[1][6] == other_clinic.bin
+    assert lines[0][:5] == ["IIN", "surname", "given name", "patronymic", "birth date"]
+    assert lines[1][4] == f"{scene['elsewhere'].birth_date:%Y-%m-%d}"
+    assert lines[1][7] == other_clinic.bin
     assert PersonAccessLog.objects.count() == logged + 1
     xlsx = client.get(reverse("importing:reconciliation_group", args=[run.pk, "dead", "xlsx"]))
     assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
